@@ -48,7 +48,7 @@ public record CaspianSettings(
   public static final String DEFAULT_NAMESPACE = "hibernate";
 
   /** Classes Caspian itself stores: its state records, Hibernate's cache entries and the JDK value types. */
-  static final String BUILT_IN_ALLOW = "io.caspian.**;org.hibernate.**;java.lang.*;java.util.*;java.math.*;java.time.*;java.sql.*";
+  static final String BUILT_IN_ALLOW = "io.caspian.**;org.hibernate.**;java.io.Serializable;java.lang.*;java.util.*;java.math.*;java.time.*;java.sql.*";
 
   public CaspianSettings {
     servers = List.copyOf(servers);
