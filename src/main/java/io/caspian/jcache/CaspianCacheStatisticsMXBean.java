@@ -1,0 +1,28 @@
+package io.caspian.jcache;
+
+import javax.cache.management.CacheStatisticsMXBean;
+
+/**
+ * JSR-107 statistics plus what a memcached-backed cache adds: how often the CAS loop lost to another writer, and
+ * how many stored values were skipped because they were too large, undecodable or of a class not allowed.
+ * The transport counters are those of the cache manager's memcached client, shared by its caches.
+ */
+public interface CaspianCacheStatisticsMXBean extends CacheStatisticsMXBean {
+  /** CAS (or add) attempts that lost to a concurrent writer, in any JVM. */
+  long getCasConflicts();
+
+  /** Read-modify-writes abandoned after the configured number of attempts. */
+  long getCasGaveUp();
+
+  /** Values not cached because they exceed the item size limit. */
+  long getOversizedValues();
+
+  /** Stored values read as misses because their class is not in the allow-list. */
+  long getRejectedValues();
+
+  /** Stored values read as misses because they could not be decoded. */
+  long getUndecodableValues();
+
+  /** Operations that failed because memcached was down or too slow. */
+  long getTransportFailures();
+}

@@ -1,0 +1,194 @@
+package io.caspian.jcache;
+
+import io.caspian.memcached.CodecException;
+import io.caspian.memcached.Decision;
+import io.caspian.memcached.KeyEncoder;
+import io.caspian.memcached.Memcached;
+import io.caspian.memcached.MemcachedUnavailableException;
+import io.caspian.memcached.RejectedClassException;
+import io.caspian.memcached.Ttl;
+import io.caspian.memcached.Update;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.cache.CacheException;
+
+/**
+ * The memcached side of one cache: where its entries live, how they are encoded, and the single atomic
+ * read-modify-write every conditional operation goes through. It knows nothing of listeners, statistics, loaders
+ * or writers.
+ */
+final class EntryStore<K, V> {
+  private static final System.Logger LOG = System.getLogger(EntryStore.class.getName());
+  private static final int BULK = 256;
+
+  private final Memcached memcached;
+  private final KeyEncoder keyEncoder;
+  private final String prefix;
+  private final EntryCodec codec;
+
+  EntryStore(Memcached memcached, KeyEncoder keyEncoder, String cacheName, EntryCodec codec) {
+    this.memcached = memcached;
+    this.keyEncoder = keyEncoder;
+    this.prefix = keyEncoder.cachePrefix(cacheName);
+    this.codec = codec;
+  }
+
+  Memcached memcached() {
+    return memcached;
+  }
+
+  String memcachedKey(K key) {
+    try {
+      return keyEncoder.encode(prefix, key, codec::keyBytes);
+    } catch (CodecException e) {
+      throw new CacheException("key of " + key.getClass().getName() + " cannot be stored: " + e.getMessage(), e);
+    }
+  }
+
+  /** The stored entry, expired or not, or null when absent or unreadable. */
+  StoredEntry<K, V> read(K key) {
+    byte[] bytes = call(() -> memcached.get(memcachedKey(key)));
+    return bytes == null ? null : decode(bytes, key);
+  }
+
+  /** The stored entries among {@code keys}, in one bulk round trip per batch. */
+  Map<K, StoredEntry<K, V>> readAll(Collection<? extends K> keys) {
+    Map<K, StoredEntry<K, V>> result = new HashMap<>();
+    List<K> batch = new ArrayList<>(Math.min(keys.size(), BULK));
+    for (K key : keys) {
+      batch.add(key);
+      if (batch.size() == BULK) {
+        readBatch(batch, result);
+        batch.clear();
+      }
+    }
+    if (!batch.isEmpty()) {
+      readBatch(batch, result);
+    }
+    return result;
+  }
+
+  private void readBatch(List<K> batch, Map<K, StoredEntry<K, V>> into) {
+    Map<String, K> byMemcachedKey = new LinkedHashMap<>();
+    for (K key : batch) {
+      byMemcachedKey.put(memcachedKey(key), key);
+    }
+    Map<String, byte[]> found = call(() -> memcached.getBulk(byMemcachedKey.keySet()));
+    found.forEach((mkey, bytes) -> {
+      K key = byMemcachedKey.get(mkey);
+      StoredEntry<K, V> entry = decode(bytes, key);
+      if (entry != null) {
+        into.put(key, entry);
+      }
+    });
+  }
+
+  /** Stores without looking at what was there (the caller needs neither the old value nor atomicity). */
+  void write(K key, V value, long expireAt, long now) {
+    byte[] keyBytes = codec.keyBytes(key);
+    byte[] bytes = encode(keyBytes, key, value, expireAt);
+    call(() -> memcached.set(memcachedKey(key), Ttl.forDeadline(expireAt, now), bytes));
+  }
+
+  /** Deletes unconditionally; true when an item (live or expired) was there. */
+  boolean delete(K key) {
+    return call(() -> memcached.delete(memcachedKey(key)));
+  }
+
+  /**
+   * Applies {@code mutation} atomically across JVMs: memcached gets, decide, cas/add/delete, retried on conflict.
+   *
+   * @throws CacheException if memcached is unavailable or the entry stayed contended for every attempt
+   */
+  <R> Change<V, R> mutate(K key, Mutation<K, V, R> mutation) {
+    String mkey = memcachedKey(key);
+    byte[][] keyBytes = new byte[1][];
+    Update<Change<V, R>> update = call(() -> memcached.update(mkey, bytes -> {
+      long now = System.currentTimeMillis();
+      StoredEntry<K, V> current = bytes == null ? null : decode(bytes, key);
+      StoredEntry<K, V> live = current == null || current.isExpired(now) ? null : current;
+      Change<V, R> change = mutation.apply(live, now);
+      return switch (change.kind()) {
+        case KEEP -> Decision.keep(change);
+        case REMOVE -> Decision.remove(change);
+        case WRITE -> {
+          if (change.expireAt() <= now) {
+            // created or updated with a zero duration: the entry must not be visible at all
+            yield Decision.remove(change);
+          }
+          if (keyBytes[0] == null) {
+            keyBytes[0] = codec.keyBytes(key);
+          }
+          yield Decision.write(encode(keyBytes[0], key, change.value(), change.expireAt()),
+              Ttl.forDeadline(change.expireAt(), now), change);
+        }
+      };
+    }));
+    if (update.status() == Update.Status.GAVE_UP) {
+      throw new CacheException("entry " + key + " stayed contended for " + update.attempts()
+          + " CAS attempts; nothing was changed");
+    }
+    return update.result();
+  }
+
+  /** The memcached keys of every entry of this cache (see {@link Memcached#keys} for the cost). */
+  List<String> memcachedKeys() {
+    return call(() -> memcached.keys(prefix));
+  }
+
+  /** The entries stored under the given memcached keys, decoding their own keys. */
+  List<StoredEntry<K, V>> readStored(Collection<String> memcachedKeys) {
+    Map<String, byte[]> found = call(() -> memcached.getBulk(memcachedKeys));
+    List<StoredEntry<K, V>> entries = new ArrayList<>(found.size());
+    for (byte[] bytes : found.values()) {
+      StoredEntry<K, V> entry = decode(bytes, null);
+      if (entry != null) {
+        entries.add(entry);
+      }
+    }
+    return entries;
+  }
+
+  /** Deletes every item of this cache, without touching other caches or namespaces. */
+  void clear() {
+    for (String mkey : memcachedKeys()) {
+      call(() -> memcached.delete(mkey));
+    }
+  }
+
+  private byte[] encode(byte[] keyBytes, K key, V value, long expireAt) {
+    try {
+      return codec.encode(keyBytes, value, expireAt);
+    } catch (CodecException e) {
+      throw new CacheException("value for key " + key + " cannot be stored: " + e.getMessage(), e);
+    }
+  }
+
+  private StoredEntry<K, V> decode(byte[] bytes, K key) {
+    try {
+      return codec.decode(bytes, key);
+    } catch (RejectedClassException e) {
+      memcached.stats().recordRejectedClass();
+      LOG.log(System.Logger.Level.WARNING, () -> "entry " + (key == null ? "" : key + " ") + "read as a miss: "
+          + e.getMessage());
+      return null;
+    } catch (CodecException e) {
+      memcached.stats().recordUndecodable();
+      LOG.log(System.Logger.Level.WARNING, () -> "entry " + (key == null ? "" : key + " ") + "read as a miss: "
+          + e.getMessage());
+      return null;
+    }
+  }
+
+  private static <T> T call(java.util.function.Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (MemcachedUnavailableException e) {
+      throw new CacheException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.caspian.memcached;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Lists the keys under a prefix with memcached's {@code lru_crawler metadump hash}, one server at a time, over the
+ * text protocol. The hash-table walk sees every linked item; the older {@code metadump all} walks the LRU lists,
+ * from which the server's LRU maintainer moves items concurrently, so it can miss some (seen in tests). Servers
+ * older than 1.6.x that lack the hash walk fall back to it. memcached keeps no index of keys, so this walks every item of every server: its cost is
+ * proportional to the whole pool, not to the cache. It needs the text protocol, which a server started with SASL
+ * does not offer.
+ */
+final class KeyLister {
+  private static final int BUSY_RETRIES = 200;
+
+  private final List<InetSocketAddress> servers;
+  private final int timeoutMillis;
+
+  KeyLister(List<InetSocketAddress> servers, int timeoutMillis) {
+    this.servers = List.copyOf(servers);
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  List<String> keys(String prefix) {
+    List<String> keys = new ArrayList<>();
+    for (InetSocketAddress server : servers) {
+      keys.addAll(keys(server, prefix));
+    }
+    return keys;
+  }
+
+  private volatile String walk = "hash";
+
+  private List<String> keys(InetSocketAddress server, String prefix) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        List<String> keys = dump(server, prefix, walk);
+        if (keys == UNSUPPORTED) {
+          walk = "all";
+          keys = dump(server, prefix, walk);
+        }
+        if (keys != null) {
+          return keys;
+        }
+      } catch (IOException e) {
+        throw new MemcachedUnavailableException("cannot list keys on " + server + ": " + e.getMessage(), e);
+      }
+      // another crawl is running on that server (a concurrent clear or iteration): wait for it
+      if (attempt >= BUSY_RETRIES) {
+        throw new MemcachedUnavailableException("lru_crawler stayed busy on " + server, null);
+      }
+      LockSupport.parkNanos(1_000_000L * (5 + ThreadLocalRandom.current().nextInt(20)));
+    }
+  }
+
+  private static final List<String> UNSUPPORTED = List.of();
+
+  /** The keys, null when the crawler is busy, or {@link #UNSUPPORTED} when the server lacks this walk. */
+  private List<String> dump(InetSocketAddress server, String prefix, String how) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(server, timeoutMillis);
+      socket.setSoTimeout(Math.max(timeoutMillis * 20, 10_000));
+      OutputStream out = socket.getOutputStream();
+      out.write(("lru_crawler metadump " + how + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII), 64 * 1024);
+      List<String> keys = new ArrayList<>();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.equals("END")) {
+          return keys;
+        }
+        if (line.startsWith("BUSY")) {
+          return null;
+        }
+        if (line.startsWith("CLIENT_ERROR") && how.equals("hash")) {
+          return UNSUPPORTED;
+        }
+        if (line.startsWith("ERROR") || line.startsWith("CLIENT_ERROR") || line.startsWith("SERVER_ERROR")) {
+          throw new IOException("memcached answered '" + line + "' to lru_crawler metadump"
+              + " (is the lru_crawler disabled, or the text protocol off because of SASL?)");
+        }
+        if (line.startsWith("key=")) {
+          int end = line.indexOf(' ');
+          String key = percentDecode(line.substring(4, end < 0 ? line.length() : end));
+          if (key.startsWith(prefix)) {
+            keys.add(key);
+          }
+        }
+      }
+      throw new IOException("connection closed before END");
+    }
+  }
+
+  /** memcached escapes keys with %XX; unlike URLDecoder, '+' stays '+'. */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    byte[] out = new byte[s.length()];
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        out[n++] = (byte) Integer.parseInt(s.substring(i + 1, i + 3), 16);
+        i += 2;
+      } else {
+        out[n++] = (byte) c;
+      }
+    }
+    return new String(out, 0, n, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,290 @@
+package io.caspian.memcached;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.internal.BulkFuture;
+import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.ops.OperationStatus;
+import net.spy.memcached.ops.StatusCode;
+
+/**
+ * Every memcached round trip Caspian makes, over raw bytes: each waits at most the operation timeout and turns
+ * a dead, hung or slow node into a {@link MemcachedUnavailableException}. {@link #update} is the one CAS loop
+ * that every atomic read-modify-write goes through.
+ */
+public final class Memcached implements AutoCloseable {
+  private final MemcachedClient client;
+  private final MemcachedSettings settings;
+  private final BytesTranscoder transcoder;
+  private final TransportStats stats = new TransportStats();
+  private final KeyLister lister;
+  private final long timeoutMillis;
+
+  public Memcached(MemcachedSettings settings) {
+    this.settings = settings;
+    this.client = MemcachedClientFactory.create(settings);
+    // the transcoder's own limit is a safety net: update() and set() check the configured limit first
+    this.transcoder = new BytesTranscoder(Math.max(settings.maxValueBytes(), 1) + 1024);
+    this.timeoutMillis = settings.operationTimeout().toMillis();
+    this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+    awaitConnections();
+  }
+
+  /**
+   * Connections open in the background, and with {@link net.spy.memcached.FailureMode#Cancel} an operation on a
+   * node that is not connected yet is cancelled; so wait, boundedly, for the pool. A node still down afterwards
+   * simply fails its operations until it is back.
+   */
+  private void awaitConnections() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(2 * timeoutMillis, 2_000));
+    while (client.getAvailableServers().size() < settings.servers().size() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  public MemcachedSettings settings() {
+    return settings;
+  }
+
+  public TransportStats stats() {
+    return stats;
+  }
+
+  /** The underlying spymemcached client, for what Caspian does not wrap. */
+  public MemcachedClient client() {
+    return client;
+  }
+
+  /** The item's bytes, or null when absent. */
+  public byte[] get(String key) {
+    return await(issue(() -> client.asyncGet(key, transcoder), key), key);
+  }
+
+  /** The items present among {@code keys}, in one round trip per server (the servers are asked in parallel). */
+  public Map<String, byte[]> getBulk(Collection<String> keys) {
+    BulkFuture<Map<String, byte[]>> future = issue(() -> client.asyncGetBulk(keys, transcoder), "bulk get");
+    try {
+      Map<String, byte[]> result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      OperationStatus status = future.getStatus();
+      if (status != null && !status.isSuccess() && status.getStatusCode() != StatusCode.ERR_NOT_FOUND) {
+        stats.failures.increment();
+        throw new MemcachedUnavailableException("bulk get of " + keys.size() + " keys failed: "
+            + status.getMessage(), null);
+      }
+      return result;
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw unavailable("bulk get", e);
+    } catch (ExecutionException | TimeoutException | CancellationException e) {
+      future.cancel(true);
+      throw unavailable("bulk get", e);
+    }
+  }
+
+  /** The item with its CAS token, or null when absent. */
+  public Versioned gets(String key) {
+    CASValue<byte[]> value = await(issue(() -> client.asyncGets(key, transcoder), key), key);
+    return value == null ? null : new Versioned(value.getValue(), value.getCas());
+  }
+
+  /**
+   * Stores the item unconditionally. A value over the size limit is not stored and the key is deleted instead, so
+   * that an older value cannot be served in its place.
+   *
+   * @return false when the value was too large and the key was removed instead
+   */
+  public boolean set(String key, int ttlSeconds, byte[] value) {
+    if (value.length > settings.maxValueBytes()) {
+      stats.oversized.increment();
+      delete(key);
+      return false;
+    }
+    OperationFuture<Boolean> future = issue(() -> client.set(key, ttlSeconds, value, transcoder), key);
+    if (!Boolean.TRUE.equals(await(future, key))) {
+      if (statusOf(future) == StatusCode.ERR_2BIG || statusOf(future) == StatusCode.ERR_NO_MEM) {
+        stats.oversized.increment();
+        delete(key);
+        return false;
+      }
+      throw new MemcachedUnavailableException("set of " + key + " failed: " + future.getStatus().getMessage(), null);
+    }
+    return true;
+  }
+
+  /** Stores the item if the key is absent. */
+  public CasStatus add(String key, int ttlSeconds, byte[] value) {
+    OperationFuture<Boolean> future = issue(() -> client.add(key, ttlSeconds, value, transcoder), key);
+    if (Boolean.TRUE.equals(await(future, key))) {
+      return CasStatus.OK;
+    }
+    return conflictOrFailure(future, key, "add");
+  }
+
+  /** Replaces the item if it still has the CAS token {@code cas}. */
+  public CasStatus cas(String key, long cas, int ttlSeconds, byte[] value) {
+    OperationFuture<CASResponse> future = issue(() -> client.asyncCAS(key, cas, ttlSeconds, value, transcoder), key);
+    CASResponse response = await(future, key);
+    if (response == null) {
+      throw new MemcachedUnavailableException("cas of " + key + " got no answer", null);
+    }
+    return switch (response) {
+      case OK -> CasStatus.OK;
+      case EXISTS -> CasStatus.EXISTS;
+      case NOT_FOUND -> CasStatus.NOT_FOUND;
+      default -> throw new MemcachedUnavailableException("cas of " + key + " answered " + response, null);
+    };
+  }
+
+  /** Deletes the item; false when it was absent. */
+  public boolean delete(String key) {
+    return Boolean.TRUE.equals(await(issue(() -> client.delete(key), key), key));
+  }
+
+  /** Deletes the item if it still has the CAS token {@code cas}. */
+  public CasStatus delete(String key, long cas) {
+    OperationFuture<Boolean> future = issue(() -> client.delete(key, cas), key);
+    if (Boolean.TRUE.equals(await(future, key))) {
+      return CasStatus.OK;
+    }
+    return conflictOrFailure(future, key, "delete");
+  }
+
+  /** Atomically adds {@code by} to a counter, creating it with {@code initial} when absent; returns the new value. */
+  public long incr(String key, long by, long initial, int ttlSeconds) {
+    Long value = await(issue(() -> client.asyncIncr(key, by, initial, ttlSeconds), key), key);
+    if (value == null || value < 0) {
+      throw new MemcachedUnavailableException("incr of " + key + " failed", null);
+    }
+    return value;
+  }
+
+  /** Every key that starts with {@code prefix}, on every server (see {@link KeyLister} for the cost). */
+  public List<String> keys(String prefix) {
+    try {
+      return lister.keys(prefix);
+    } catch (MemcachedUnavailableException e) {
+      stats.failures.increment();
+      throw e;
+    }
+  }
+
+  /**
+   * The CAS loop: reads the item with its token ({@code gets}), lets {@code transition} decide, and writes the
+   * decision only if nobody wrote in between ({@code cas}; {@code add} when the item was absent; delete with the
+   * token when the decision removes it). On a conflict it reads again and retries, with jittered backoff, up to
+   * the configured number of attempts.
+   *
+   * @throws MemcachedUnavailableException if a node is down or does not answer in time
+   */
+  public <R> Update<R> update(String key, Transition<R> transition) {
+    int maxAttempts = settings.casMaxAttempts();
+    Decision<R> decision = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      Versioned current = gets(key);
+      decision = transition.apply(current == null ? null : current.value());
+      boolean oversized = decision.kind() == Decision.Kind.WRITE
+          && decision.value().length > settings.maxValueBytes();
+      CasStatus status;
+      if (decision.kind() == Decision.Kind.KEEP) {
+        return new Update<>(Update.Status.UNCHANGED, decision.result(), attempt, false);
+      } else if (decision.kind() == Decision.Kind.REMOVE || oversized) {
+        status = current == null ? CasStatus.OK : delete(key, current.cas());
+      } else if (current == null) {
+        status = add(key, decision.ttlSeconds(), decision.value());
+      } else {
+        status = cas(key, current.cas(), decision.ttlSeconds(), decision.value());
+      }
+      if (status == CasStatus.OK) {
+        if (oversized) {
+          stats.oversized.increment();
+        }
+        return new Update<>(Update.Status.APPLIED, decision.result(), attempt, oversized);
+      }
+      stats.casConflicts.increment();
+      if (attempt < maxAttempts) {
+        stats.casRetries.increment();
+        backoff(attempt);
+      }
+    }
+    stats.casGaveUp.increment();
+    return new Update<>(Update.Status.GAVE_UP, decision == null ? null : decision.result(), maxAttempts, false);
+  }
+
+  /** The first retry is immediate; later ones wait a random time that grows with contention, capped at 5 ms. */
+  private static void backoff(int attempt) {
+    if (attempt == 1) {
+      return;
+    }
+    long capMicros = Math.min(5_000L, 20L << Math.min(attempt, 10));
+    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(capMicros) * 1_000L + 1_000L);
+  }
+
+  private CasStatus conflictOrFailure(OperationFuture<Boolean> future, String key, String op) {
+    StatusCode code = statusOf(future);
+    if (code == StatusCode.ERR_EXISTS || code == StatusCode.ERR_NOT_STORED) {
+      return CasStatus.EXISTS;
+    }
+    if (code == StatusCode.ERR_NOT_FOUND) {
+      return CasStatus.NOT_FOUND;
+    }
+    stats.failures.increment();
+    throw new MemcachedUnavailableException(op + " of " + key + " failed: "
+        + (future.getStatus() == null ? "no status" : future.getStatus().getMessage()), null);
+  }
+
+  private static StatusCode statusOf(OperationFuture<?> future) {
+    OperationStatus status = future.getStatus();
+    return status == null ? null : status.getStatusCode();
+  }
+
+  /** Issues an operation; spymemcached throws at once when its queue stays full for the timeout. */
+  private <F> F issue(Supplier<F> operation, String what) {
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      throw unavailable(what, e);
+    }
+  }
+
+  private <T> T await(Future<T> future, String key) {
+    try {
+      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw unavailable(key, e);
+    } catch (ExecutionException | TimeoutException | CancellationException e) {
+      future.cancel(true);
+      throw unavailable(key, e);
+    } catch (RuntimeException e) {
+      // spymemcached throws IllegalStateException when its queue is full and OperationTimeoutException on timeouts
+      future.cancel(true);
+      throw unavailable(key, e);
+    }
+  }
+
+  private MemcachedUnavailableException unavailable(String what, Exception cause) {
+    stats.failures.increment();
+    Throwable root = cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause;
+    return new MemcachedUnavailableException("memcached " + settings.serverList() + " did not answer for " + what
+        + " within " + timeoutMillis + " ms: " + root, root);
+  }
+
+  @Override
+  public void close() {
+    client.shutdown(Math.max(timeoutMillis, 100), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,295 @@
+package io.caspian.memcached;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Immutable transport configuration: which servers, how long an operation may take, how values are encoded and
+ * how hard a CAS update tries. Built from {@link #fromProperties(Map)} or {@link #builder()}.
+ *
+ * <p>Property keys (all optional but the server list, which defaults to {@code 127.0.0.1:11211}):
+ * <table>
+ *   <caption>Transport properties</caption>
+ *   <tr><th>key</th><th>default</th></tr>
+ *   <tr><td>{@value #SERVERS}</td><td>127.0.0.1:11211</td></tr>
+ *   <tr><td>{@value #NAMESPACE}</td><td>caspian</td></tr>
+ *   <tr><td>{@value #TIMEOUT}</td><td>500 (ms)</td></tr>
+ *   <tr><td>{@value #SASL_USERNAME} / {@value #SASL_PASSWORD}</td><td>none</td></tr>
+ *   <tr><td>{@value #MAX_VALUE_BYTES}</td><td>1000000</td></tr>
+ *   <tr><td>{@value #COMPRESSION_THRESHOLD}</td><td>16384 (bytes; 0 disables)</td></tr>
+ *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>none beyond the JDK value types</td></tr>
+ *   <tr><td>{@value #CAS_MAX_ATTEMPTS}</td><td>100</td></tr>
+ * </table>
+ */
+public final class MemcachedSettings {
+  public static final String SERVERS = "caspian.memcached.servers";
+  public static final String NAMESPACE = "caspian.namespace";
+  public static final String TIMEOUT = "caspian.memcached.timeout";
+  public static final String SASL_USERNAME = "caspian.memcached.sasl.username";
+  public static final String SASL_PASSWORD = "caspian.memcached.sasl.password";
+  public static final String MAX_VALUE_BYTES = "caspian.memcached.max-value-bytes";
+  public static final String COMPRESSION_THRESHOLD = "caspian.compression.threshold";
+  public static final String SERIALIZATION_ALLOW = "caspian.serialization.allow";
+  public static final String CAS_MAX_ATTEMPTS = "caspian.cas.max-attempts";
+
+  /** Environment variable consulted for the server list when the system property is not set. */
+  public static final String SERVERS_ENV = "CASPIAN_MEMCACHED_SERVERS";
+  public static final String DEFAULT_SERVERS = "127.0.0.1:11211";
+
+  private final List<InetSocketAddress> servers;
+  private final String namespace;
+  private final Duration operationTimeout;
+  private final String saslUsername;
+  private final String saslPassword;
+  private final int maxValueBytes;
+  private final int compressionThreshold;
+  private final String serializationAllow;
+  private final int casMaxAttempts;
+
+  private MemcachedSettings(Builder b) {
+    this.servers = List.copyOf(b.servers);
+    this.namespace = b.namespace;
+    this.operationTimeout = b.operationTimeout;
+    this.saslUsername = b.saslUsername;
+    this.saslPassword = b.saslPassword;
+    this.maxValueBytes = b.maxValueBytes;
+    this.compressionThreshold = b.compressionThreshold;
+    this.serializationAllow = b.serializationAllow;
+    this.casMaxAttempts = b.casMaxAttempts;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads the settings from properties; absent keys fall back to system properties, then to the defaults. The
+   * server list falls back to the {@value #SERVERS_ENV} environment variable before its default.
+   *
+   * @throws IllegalArgumentException if a value is malformed, naming the key
+   */
+  public static MemcachedSettings fromProperties(Map<?, ?> properties) {
+    Builder b = builder();
+    String servers = lookup(properties, SERVERS)
+        .or(() -> Optional.ofNullable(System.getenv(SERVERS_ENV)).filter(s -> !s.isBlank()))
+        .orElse(DEFAULT_SERVERS);
+    b.servers(parseServers(servers));
+    lookup(properties, NAMESPACE).ifPresent(b::namespace);
+    lookup(properties, TIMEOUT).ifPresent(v -> b.operationTimeout(Duration.ofMillis(parseLong(TIMEOUT, v, 1))));
+    lookup(properties, SASL_USERNAME).ifPresent(u ->
+        b.sasl(u, lookup(properties, SASL_PASSWORD).orElse("")));
+    lookup(properties, MAX_VALUE_BYTES).ifPresent(v -> b.maxValueBytes((int) parseLong(MAX_VALUE_BYTES, v, 1)));
+    lookup(properties, COMPRESSION_THRESHOLD).ifPresent(v ->
+        b.compressionThreshold((int) parseLong(COMPRESSION_THRESHOLD, v, 0)));
+    lookup(properties, SERIALIZATION_ALLOW).ifPresent(b::serializationAllow);
+    lookup(properties, CAS_MAX_ATTEMPTS).ifPresent(v -> b.casMaxAttempts((int) parseLong(CAS_MAX_ATTEMPTS, v, 1)));
+    return b.build();
+  }
+
+  /**
+   * Parses {@code host:port,host:port}; IPv6 hosts are written in brackets ({@code [::1]:11211}).
+   *
+   * @throws IllegalArgumentException naming the malformed entry
+   */
+  public static List<InetSocketAddress> parseServers(String list) {
+    Objects.requireNonNull(list, "server list");
+    List<InetSocketAddress> result = new ArrayList<>();
+    for (String raw : list.split("[,\\s]+")) {
+      String entry = raw.trim();
+      if (entry.isEmpty()) {
+        continue;
+      }
+      int colon = entry.lastIndexOf(':');
+      if (colon <= 0 || colon == entry.length() - 1) {
+        throw new IllegalArgumentException("memcached server '" + entry + "' is not host:port");
+      }
+      String host = entry.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(entry.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("memcached server '" + entry + "' has no numeric port", e);
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("memcached server '" + entry + "' has port out of range");
+      }
+      result.add(new InetSocketAddress(host, port));
+    }
+    if (result.isEmpty()) {
+      throw new IllegalArgumentException("memcached server list is empty");
+    }
+    return result;
+  }
+
+  private static Optional<String> lookup(Map<?, ?> properties, String key) {
+    Object value = properties == null ? null : properties.get(key);
+    if (value == null) {
+      value = System.getProperty(key);
+    }
+    return Optional.ofNullable(value).map(Object::toString).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  private static long parseLong(String key, String value, long min) {
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < min) {
+        throw new IllegalArgumentException(key + " must be at least " + min + " but was " + value);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number but was '" + value + "'", e);
+    }
+  }
+
+  public List<InetSocketAddress> servers() {
+    return servers;
+  }
+
+  /** The string form of the server list, {@code host:port,host:port}. */
+  public String serverList() {
+    StringBuilder sb = new StringBuilder();
+    for (InetSocketAddress a : servers) {
+      if (sb.length() > 0) {
+        sb.append(',');
+      }
+      String host = a.getHostString();
+      sb.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(a.getPort());
+    }
+    return sb.toString();
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public Duration operationTimeout() {
+    return operationTimeout;
+  }
+
+  public Optional<String> saslUsername() {
+    return Optional.ofNullable(saslUsername);
+  }
+
+  public String saslPassword() {
+    return saslPassword;
+  }
+
+  public int maxValueBytes() {
+    return maxValueBytes;
+  }
+
+  public int compressionThreshold() {
+    return compressionThreshold;
+  }
+
+  public String serializationAllow() {
+    return serializationAllow;
+  }
+
+  public int casMaxAttempts() {
+    return casMaxAttempts;
+  }
+
+  /** A copy with another namespace. */
+  public MemcachedSettings withNamespace(String otherNamespace) {
+    return toBuilder().namespace(otherNamespace).build();
+  }
+
+  public Builder toBuilder() {
+    Builder b = builder().servers(servers).namespace(namespace).operationTimeout(operationTimeout)
+        .maxValueBytes(maxValueBytes).compressionThreshold(compressionThreshold)
+        .serializationAllow(serializationAllow).casMaxAttempts(casMaxAttempts);
+    if (saslUsername != null) {
+      b.sasl(saslUsername, saslPassword);
+    }
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "MemcachedSettings[servers=" + serverList() + ", namespace=" + namespace + ", timeout="
+        + operationTimeout.toMillis() + "ms, sasl=" + (saslUsername != null) + ", maxValueBytes=" + maxValueBytes
+        + ", compressionThreshold=" + compressionThreshold + ", casMaxAttempts=" + casMaxAttempts + "]";
+  }
+
+  /** Builder of {@link MemcachedSettings}. */
+  public static final class Builder {
+    private List<InetSocketAddress> servers = parseServers(DEFAULT_SERVERS);
+    private String namespace = "caspian";
+    private Duration operationTimeout = Duration.ofMillis(500);
+    private String saslUsername;
+    private String saslPassword;
+    private int maxValueBytes = 1_000_000;
+    private int compressionThreshold = 16 * 1024;
+    private String serializationAllow = "";
+    private int casMaxAttempts = 100;
+
+    private Builder() {}
+
+    public Builder servers(List<InetSocketAddress> value) {
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("memcached server list is empty");
+      }
+      this.servers = List.copyOf(value);
+      return this;
+    }
+
+    public Builder servers(String list) {
+      return servers(parseServers(list));
+    }
+
+    public Builder namespace(String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(NAMESPACE + " must not be blank");
+      }
+      this.namespace = value;
+      return this;
+    }
+
+    public Builder operationTimeout(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(TIMEOUT + " must be positive");
+      }
+      this.operationTimeout = value;
+      return this;
+    }
+
+    public Builder sasl(String username, String password) {
+      this.saslUsername = Objects.requireNonNull(username);
+      this.saslPassword = password == null ? "" : password;
+      return this;
+    }
+
+    public Builder maxValueBytes(int value) {
+      this.maxValueBytes = value;
+      return this;
+    }
+
+    public Builder compressionThreshold(int value) {
+      this.compressionThreshold = value;
+      return this;
+    }
+
+    public Builder serializationAllow(String value) {
+      this.serializationAllow = value == null ? "" : value;
+      return this;
+    }
+
+    public Builder casMaxAttempts(int value) {
+      this.casMaxAttempts = value;
+      return this;
+    }
+
+    public MemcachedSettings build() {
+      return new MemcachedSettings(this);
+    }
+  }
+}

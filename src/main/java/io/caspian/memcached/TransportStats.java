@@ -1,0 +1,64 @@
+package io.caspian.memcached;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of what the transport saw; shared by every cache of one client, read by the statistics beans. */
+public final class TransportStats {
+  final LongAdder casConflicts = new LongAdder();
+  final LongAdder casRetries = new LongAdder();
+  final LongAdder casGaveUp = new LongAdder();
+  final LongAdder oversized = new LongAdder();
+  final LongAdder rejectedClasses = new LongAdder();
+  final LongAdder undecodable = new LongAdder();
+  final LongAdder failures = new LongAdder();
+
+  /** CAS or add attempts that lost to another writer. */
+  public long casConflicts() {
+    return casConflicts.sum();
+  }
+
+  /** Updates that went round the CAS loop again after a conflict. */
+  public long casRetries() {
+    return casRetries.sum();
+  }
+
+  /** Updates abandoned after the configured number of attempts. */
+  public long casGaveUp() {
+    return casGaveUp.sum();
+  }
+
+  /** Values not cached because they exceed the item size; the key was removed instead. */
+  public long oversized() {
+    return oversized.sum();
+  }
+
+  /** Stored values whose class the allow-list rejected; read as misses. */
+  public long rejectedClasses() {
+    return rejectedClasses.sum();
+  }
+
+  /** Stored values that could not be decoded (tampered, foreign, or of an incompatible class); read as misses. */
+  public long undecodable() {
+    return undecodable.sum();
+  }
+
+  /** Operations that timed out or hit a node that is down. */
+  public long failures() {
+    return failures.sum();
+  }
+
+  public void recordRejectedClass() {
+    rejectedClasses.increment();
+  }
+
+  public void recordUndecodable() {
+    undecodable.increment();
+  }
+
+  @Override
+  public String toString() {
+    return "TransportStats[casConflicts=" + casConflicts() + ", casRetries=" + casRetries() + ", casGaveUp="
+        + casGaveUp() + ", oversized=" + oversized() + ", rejectedClasses=" + rejectedClasses() + ", undecodable="
+        + undecodable() + ", failures=" + failures() + "]";
+  }
+}
