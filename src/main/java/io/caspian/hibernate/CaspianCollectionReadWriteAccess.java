@@ -1,0 +1,32 @@
+package io.caspian.hibernate;
+
+import org.hibernate.cache.spi.CacheKeysFactory;
+import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.cache.spi.access.CollectionDataAccess;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.persister.collection.CollectionPersister;
+
+/**
+ * READ_WRITE collection access: lockItem / unlockItem / putFromLoad / remove, versioned by the owner's version
+ * (see {@link CaspianReadWriteAccess}).
+ */
+final class CaspianCollectionReadWriteAccess extends CaspianReadWriteAccess implements CollectionDataAccess {
+  private final CacheKeysFactory keysFactory;
+
+  CaspianCollectionReadWriteAccess(
+      DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store, VersionOrder order) {
+    super(region, store, order);
+    this.keysFactory = keysFactory;
+  }
+
+  @Override
+  public Object generateCacheKey(
+      Object id, CollectionPersister collectionDescriptor, SessionFactoryImplementor factory, String tenantIdentifier) {
+    return keysFactory.createCollectionKey(id, collectionDescriptor, factory, tenantIdentifier);
+  }
+
+  @Override
+  public Object getCacheKeyId(Object cacheKey) {
+    return keysFactory.getCollectionId(cacheKey);
+  }
+}

@@ -1,0 +1,59 @@
+package io.caspian.hibernate;
+
+import org.hibernate.cache.spi.CacheKeysFactory;
+import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.cache.spi.access.EntityDataAccess;
+import org.hibernate.cache.spi.access.SoftLock;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.persister.entity.EntityPersister;
+
+/** READ_WRITE entity access, atomic across JVMs (see {@link CaspianReadWriteAccess}). */
+final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implements EntityDataAccess {
+  private final CacheKeysFactory keysFactory;
+
+  CaspianEntityReadWriteAccess(
+      DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store, VersionOrder order) {
+    super(region, store, order);
+    this.keysFactory = keysFactory;
+  }
+
+  @Override
+  public Object generateCacheKey(
+      Object id, EntityPersister rootEntityDescriptor, SessionFactoryImplementor factory, String tenantIdentifier) {
+    return keysFactory.createEntityKey(id, rootEntityDescriptor, factory, tenantIdentifier);
+  }
+
+  @Override
+  public Object getCacheKeyId(Object cacheKey) {
+    return keysFactory.getEntityId(cacheKey);
+  }
+
+  @Override
+  public boolean insert(SharedSessionContractImplementor session, Object key, Object value, Object version) {
+    return false; // the row is not committed yet: cache it in afterInsert
+  }
+
+  @Override
+  public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value, Object version) {
+    return release(key, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, version, stamp)));
+  }
+
+  @Override
+  public boolean update(
+      SharedSessionContractImplementor session, Object key, Object value, Object currentVersion, Object previousVersion) {
+    return false; // the soft lock taken by lockItem stays until afterUpdate
+  }
+
+  @Override
+  public boolean afterUpdate(
+      SharedSessionContractImplementor session,
+      Object key,
+      Object value,
+      Object currentVersion,
+      Object previousVersion,
+      SoftLock lock) {
+    return release(key, stamp -> stepOnState(old ->
+        ReadWriteTransitions.afterUpdate(old, (LockId) lock, value, currentVersion, stamp)));
+  }
+}

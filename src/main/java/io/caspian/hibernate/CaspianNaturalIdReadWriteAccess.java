@@ -1,0 +1,50 @@
+package io.caspian.hibernate;
+
+import org.hibernate.cache.spi.CacheKeysFactory;
+import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.cache.spi.access.NaturalIdDataAccess;
+import org.hibernate.cache.spi.access.SoftLock;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.persister.entity.EntityPersister;
+
+/** READ_WRITE natural-id access: the entity protocol with no version (see {@link CaspianReadWriteAccess}). */
+final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess implements NaturalIdDataAccess {
+  private final CacheKeysFactory keysFactory;
+
+  CaspianNaturalIdReadWriteAccess(DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store) {
+    super(region, store, VersionOrder.NONE);
+    this.keysFactory = keysFactory;
+  }
+
+  @Override
+  public Object generateCacheKey(
+      Object naturalIdValues, EntityPersister rootEntityDescriptor, SharedSessionContractImplementor session) {
+    return keysFactory.createNaturalIdKey(naturalIdValues, rootEntityDescriptor, session);
+  }
+
+  @Override
+  public Object getNaturalIdValues(Object cacheKey) {
+    return keysFactory.getNaturalIdValues(cacheKey);
+  }
+
+  @Override
+  public boolean insert(SharedSessionContractImplementor session, Object key, Object value) {
+    return false;
+  }
+
+  @Override
+  public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value) {
+    return release(key, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, null, stamp)));
+  }
+
+  @Override
+  public boolean update(SharedSessionContractImplementor session, Object key, Object value) {
+    return false;
+  }
+
+  @Override
+  public boolean afterUpdate(SharedSessionContractImplementor session, Object key, Object value, SoftLock lock) {
+    return release(key, stamp -> stepOnState(old ->
+        ReadWriteTransitions.afterUpdate(old, (LockId) lock, value, null, stamp)));
+  }
+}

@@ -1,0 +1,153 @@
+package io.caspian.hibernate;
+
+import java.util.function.Function;
+import javax.cache.CacheException;
+import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.cache.spi.access.AccessType;
+import org.hibernate.cache.spi.access.SoftLock;
+import org.hibernate.cache.spi.support.AbstractCachedDomainDataAccess;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+
+/**
+ * READ_WRITE access without any JVM lock: each step of Hibernate's soft-lock protocol is one atomic
+ * {@link RegionStore#transition} running a pure function of {@link ReadWriteTransitions}. Shared by the entity,
+ * collection and natural-id variants.
+ */
+abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
+  private final RegionStore store;
+  private final VersionOrder order;
+
+  protected CaspianReadWriteAccess(DomainDataRegion region, RegionStore store, VersionOrder order) {
+    super(region, store);
+    this.store = store;
+    this.order = order;
+  }
+
+  @Override
+  public AccessType getAccessType() {
+    return AccessType.READ_WRITE;
+  }
+
+  protected CaspianRegionFactory factory() {
+    return (CaspianRegionFactory) getRegion().getRegionFactory();
+  }
+
+  private static long txTimestamp(SharedSessionContractImplementor session) {
+    return session.getCacheTransactionSynchronization().getCachingTimestamp();
+  }
+
+  private static ReadWriteState asState(Object stored) {
+    return stored instanceof ReadWriteState state ? state : null;
+  }
+
+  @Override
+  public Object get(SharedSessionContractImplementor session, Object key) {
+    long txTimestamp = txTimestamp(session);
+    if (txTimestamp == ClusterClock.UNAVAILABLE) {
+      return null;
+    }
+    return ReadWriteTransitions.read(asState(store.read(key)), txTimestamp);
+  }
+
+  @Override
+  public boolean putFromLoad(SharedSessionContractImplementor session, Object key, Object value, Object version) {
+    return putFromLoad(session, key, value, version, false);
+  }
+
+  @Override
+  public boolean putFromLoad(
+      SharedSessionContractImplementor session, Object key, Object value, Object version, boolean minimalPut) {
+    long txTimestamp = txTimestamp(session);
+    if (txTimestamp == ClusterClock.UNAVAILABLE) {
+      return false;
+    }
+    long now = factory().clock().now();
+    // a failed put needs no recovery: nothing was cached
+    return Boolean.TRUE.equals(answer(store.transition(key, step(old ->
+        ReadWriteTransitions.putFromLoad(old, value, version, txTimestamp, now, minimalPut, order)))));
+  }
+
+  @Override
+  public SoftLock lockItem(SharedSessionContractImplementor session, Object key, Object version) {
+    LockId id = factory().nextLockId();
+    long now = factory().clock().now();
+    long deadline = now + factory().lockTimeoutTicks();
+    RegionStore.Outcome outcome = store.transition(key, old -> {
+      SoftLockState lock = ReadWriteTransitions.lock(asState(old), id, version, deadline, now, order);
+      return new RegionStore.Outcome(lock, lock.id());
+    });
+    if (outcome == null) {
+      // the old entry may survive in a paused node; our handle will not match anything, which unlock handles
+      store.invalidationLost();
+      return id;
+    }
+    return (LockId) outcome.answer();
+  }
+
+  @Override
+  public void unlockItem(SharedSessionContractImplementor session, Object key, SoftLock lock) {
+    release(key, stamp -> old -> new RegionStore.Outcome(
+        ReadWriteTransitions.unlock(old, (LockId) lock, stamp), Boolean.FALSE));
+  }
+
+  @Override
+  public void remove(SharedSessionContractImplementor session, Object key) {
+    if (store.transition(key, step(ReadWriteTransitions::remove)) == null) {
+      store.invalidationLost();
+    }
+  }
+
+  @Override
+  public void removeAll(SharedSessionContractImplementor session) {
+    // as in Hibernate: soft locks protect the entries; evictAll is the way to empty the region
+  }
+
+  @Override
+  public SoftLock lockRegion() {
+    // empty the region before a bulk update too, not only after it, so no node keeps serving pre-update rows meanwhile
+    evictAll();
+    return super.lockRegion();
+  }
+
+  /**
+   * Runs a write-completion transition that needs a fresh cluster stamp; if the stamp or the transition cannot be
+   * obtained, the entry may hold a stale value later, so the region is evicted.
+   */
+  protected boolean release(Object key, java.util.function.LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition) {
+    long stamp;
+    try {
+      stamp = factory().clock().advance();
+    } catch (CacheException | ClassCastException e) {
+      store.invalidationLost();
+      return false;
+    }
+    Function<ReadWriteState, RegionStore.Outcome> body = transition.apply(stamp);
+    RegionStore.Outcome outcome = store.transition(key, old -> body.apply(asState(old)));
+    if (outcome == null) {
+      store.invalidationLost();
+      return false;
+    }
+    return Boolean.TRUE.equals(outcome.answer());
+  }
+
+  /** Adapts a read-write transition returning a {@link Step} to the store's outcome. */
+  protected static Function<Object, RegionStore.Outcome> step(Function<ReadWriteState, Step> transition) {
+    return old -> {
+      Step step = transition.apply(asState(old));
+      // an unchanged step keeps the very same instance, which the store reads as "write nothing"
+      Object next = step.next() == asState(old) ? old : step.next();
+      return new RegionStore.Outcome(next, step.accepted());
+    };
+  }
+
+  protected static Function<ReadWriteState, RegionStore.Outcome> stepOnState(Function<ReadWriteState, Step> transition) {
+    return old -> {
+      Step step = transition.apply(old);
+      return new RegionStore.Outcome(step.next(), step.accepted());
+    };
+  }
+
+  private static Object answer(RegionStore.Outcome outcome) {
+    return outcome == null ? null : outcome.answer();
+  }
+}

@@ -1,0 +1,210 @@
+package io.caspian.hibernate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import org.hibernate.boot.spi.SessionFactoryOptions;
+import org.hibernate.cache.CacheException;
+import org.hibernate.cache.cfg.spi.DomainDataRegionBuildingContext;
+import org.hibernate.cache.cfg.spi.DomainDataRegionConfig;
+import org.hibernate.cache.spi.CacheKeysFactory;
+import org.hibernate.cache.spi.CacheTransactionSynchronization;
+import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.cache.spi.support.DomainDataStorageAccess;
+import org.hibernate.cache.spi.support.RegionFactoryTemplate;
+import org.hibernate.cache.spi.support.StorageAccess;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+
+/**
+ * Hibernate ORM second-level cache on memcached whose state transitions are atomic across every JVM sharing it.
+ *
+ * <pre>
+ * hibernate.cache.region.factory_class=caspian   (or io.caspian.hibernate.CaspianRegionFactory)
+ * hibernate.cache.caspian.servers=host1:11211,host2:11211
+ * </pre>
+ *
+ * See {@link CaspianSettings} for all settings and docs/hibernate-design.md for how it works.
+ */
+public class CaspianRegionFactory extends RegionFactoryTemplate {
+  /** The short name registered with Hibernate's strategy selector. */
+  public static final String SHORT_NAME = "caspian";
+  static final String PROVIDER = "io.caspian.jcache.CaspianCachingProvider";
+  static final String META_CACHE = "caspian.hibernate.meta";
+
+  private final UUID node = UUID.randomUUID();
+  private final AtomicLong lockSequence = new AtomicLong();
+  private final List<RegionStore> stores = new CopyOnWriteArrayList<>();
+  private final List<RegionStore> queryStores = new CopyOnWriteArrayList<>();
+
+  private volatile CaspianSettings settings;
+  private volatile CacheManager cacheManager;
+  private volatile ClusterClock clock;
+  private volatile ScheduledExecutorService debtCollector;
+
+  @Override
+  protected void prepareForUse(SessionFactoryOptions options, Map<String, Object> configValues) {
+    CaspianSettings parsed = CaspianSettings.from(configValues);
+    ClassLoader loader = CaspianRegionFactory.class.getClassLoader();
+    CacheManager manager;
+    try {
+      manager = Caching.getCachingProvider(PROVIDER, loader)
+          .getCacheManager(parsed.cacheManagerUri(), loader, parsed.cacheManagerProperties());
+    } catch (RuntimeException e) {
+      throw new CacheException("Caspian could not start its memcached CacheManager with " + parsed, e);
+    }
+    this.settings = parsed;
+    this.cacheManager = manager;
+    this.clock = new ClusterClock(cache(META_CACHE, Duration.ZERO));
+    ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "caspian-eviction-retry");
+      thread.setDaemon(true);
+      return thread;
+    });
+    // an eviction owed after a memcached failure is retried here too, not only on the region's next use
+    collector.scheduleWithFixedDelay(this::settleDebts, 1, 1, TimeUnit.SECONDS);
+    this.debtCollector = collector;
+  }
+
+  @Override
+  protected void releaseFromUse() {
+    ScheduledExecutorService collector = debtCollector;
+    if (collector != null) {
+      collector.shutdownNow();
+    }
+    CacheManager manager = cacheManager;
+    if (manager != null) {
+      manager.close();
+    }
+    stores.clear();
+    queryStores.clear();
+    cacheManager = null;
+    debtCollector = null;
+  }
+
+  private void settleDebts() {
+    for (RegionStore store : stores) {
+      if (store.owesEviction()) {
+        store.settleDebt();
+      }
+    }
+  }
+
+  /** The parsed settings (after start). */
+  public CaspianSettings settings() {
+    return settings;
+  }
+
+  ClusterClock clock() {
+    return clock;
+  }
+
+  long lockTimeoutTicks() {
+    return ClockTicks.fromMillis(settings.lockTimeout().toMillis());
+  }
+
+  LockId nextLockId() {
+    return new LockId(node, lockSequence.incrementAndGet());
+  }
+
+  /** The cluster clock as it stands: Hibernate's caching timestamp of a transaction. */
+  @Override
+  public long nextTimestamp() {
+    ClusterClock current = clock;
+    return current == null ? ClusterClock.UNAVAILABLE : current.current();
+  }
+
+  /**
+   * Not a duration: Hibernate only adds this to {@link #nextTimestamp()} when pre-invalidating update timestamps,
+   * so it is a flag bit that lets the timestamps region tell preInvalidate from invalidate (see {@link TimestampsSignal}).
+   */
+  @Override
+  public long getTimeout() {
+    return TimestampsSignal.PRE_INVALIDATE_FLAG;
+  }
+
+  @Override
+  public CacheTransactionSynchronization createTransactionContext(SharedSessionContractImplementor session) {
+    return new CaspianTransactionSynchronization(this);
+  }
+
+  @Override
+  protected CacheKeysFactory getImplicitCacheKeysFactory() {
+    return CaspianCacheKeysFactory.INSTANCE;
+  }
+
+  @Override
+  public DomainDataRegion buildDomainDataRegion(
+      DomainDataRegionConfig regionConfig, DomainDataRegionBuildingContext buildingContext) {
+    verifyStarted();
+    return new CaspianDomainDataRegion(
+        regionConfig,
+        this,
+        (RegionStore) createDomainDataStorageAccess(regionConfig, buildingContext),
+        getImplicitCacheKeysFactory(),
+        buildingContext);
+  }
+
+  @Override
+  protected DomainDataStorageAccess createDomainDataStorageAccess(
+      DomainDataRegionConfig regionConfig, DomainDataRegionBuildingContext buildingContext) {
+    return store(regionConfig.getRegionName());
+  }
+
+  @Override
+  protected StorageAccess createQueryResultsRegionStorageAccess(String regionName, SessionFactoryImplementor factory) {
+    RegionStore store = store(qualify(regionName));
+    queryStores.add(store);
+    return store;
+  }
+
+  @Override
+  protected StorageAccess createTimestampsRegionStorageAccess(String regionName, SessionFactoryImplementor factory) {
+    return new TimestampsStore(
+        cache(qualify(regionName), Duration.ZERO), clock, lockTimeoutTicks(), this::evictQueryResults);
+  }
+
+  /** A commit could not be recorded: no query result computed before it may be served, from any region. */
+  private void evictQueryResults() {
+    queryStores.forEach(RegionStore::invalidationLost);
+  }
+
+  private RegionStore store(String regionName) {
+    RegionStore store = new RegionStore(regionName, cache(regionName, settings.expiryOf(regionName)), clock);
+    stores.add(store);
+    return store;
+  }
+
+  private Cache<Object, Object> cache(String name, Duration expiry) {
+    Cache<Object, Object> existing = cacheManager.getCache(name);
+    if (existing != null) {
+      return existing;
+    }
+    MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>();
+    if (!expiry.isZero()) {
+      // "modified": every write (a lock, an unlock) restarts the clock, so a held lock outlives its lock timeout
+      configuration.setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(
+          new javax.cache.expiry.Duration(TimeUnit.SECONDS, expiry.toSeconds())));
+    }
+    try {
+      return cacheManager.createCache(name, configuration);
+    } catch (javax.cache.CacheException alreadyCreated) {
+      Cache<Object, Object> raced = cacheManager.getCache(name);
+      if (raced == null) {
+        throw new CacheException("Caspian could not create cache '" + name + "'", alreadyCreated);
+      }
+      return raced;
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.caspian.hibernate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.hibernate.cache.CacheException;
+
+/**
+ * The {@code hibernate.cache.caspian.*} configuration, parsed and validated once at bootstrap. Immutable; holds no
+ * behaviour beyond turning itself into the Caspian JCache {@code CacheManager} URI and properties.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><td>{@value #SERVERS}</td><td>required, {@code host:port[,host:port...]}</td></tr>
+ *   <tr><td>{@value #NAMESPACE}</td><td>key namespace shared by all nodes of one application (default {@value #DEFAULT_NAMESPACE})</td></tr>
+ *   <tr><td>{@value #TIMEOUT}</td><td>memcached operation timeout in ms (default 500)</td></tr>
+ *   <tr><td>{@value #SASL_USERNAME}, {@value #SASL_PASSWORD}</td><td>optional SASL credentials</td></tr>
+ *   <tr><td>{@value #EXPIRY}</td><td>default entry expiry in seconds, 0 = none (default 0)</td></tr>
+ *   <tr><td>{@value #REGION_PREFIX}{@code <region>.expiry}</td><td>expiry of one region in seconds</td></tr>
+ *   <tr><td>{@value #LOCK_TIMEOUT}</td><td>seconds after which a soft lock or an in-flight writer is presumed dead (default 60)</td></tr>
+ *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>extra ObjectInputFilter patterns ({@code ;}-separated) for cached values, e.g. your domain's enum packages</td></tr>
+ * </table>
+ */
+public record CaspianSettings(
+    List<String> servers,
+    String namespace,
+    Duration timeout,
+    String saslUsername,
+    String saslPassword,
+    Duration defaultExpiry,
+    Map<String, Duration> regionExpiry,
+    Duration lockTimeout,
+    String serializationAllow) {
+
+  public static final String PREFIX = "hibernate.cache.caspian.";
+  public static final String SERVERS = PREFIX + "servers";
+  public static final String NAMESPACE = PREFIX + "namespace";
+  public static final String TIMEOUT = PREFIX + "timeout";
+  public static final String SASL_USERNAME = PREFIX + "sasl.username";
+  public static final String SASL_PASSWORD = PREFIX + "sasl.password";
+  public static final String EXPIRY = PREFIX + "expiry";
+  public static final String REGION_PREFIX = PREFIX + "region.";
+  public static final String LOCK_TIMEOUT = PREFIX + "lock_timeout";
+  public static final String SERIALIZATION_ALLOW = PREFIX + "serialization.allow";
+  public static final String DEFAULT_NAMESPACE = "hibernate";
+
+  /** Classes Caspian itself stores: its state records, Hibernate's cache entries and the JDK value types. */
+  static final String BUILT_IN_ALLOW = "io.caspian.**;org.hibernate.**;java.io.Serializable;java.lang.*;java.util.*;java.math.*;java.time.*;java.sql.*";
+
+  public CaspianSettings {
+    servers = List.copyOf(servers);
+    regionExpiry = Map.copyOf(regionExpiry);
+    Objects.requireNonNull(namespace);
+    Objects.requireNonNull(timeout);
+    Objects.requireNonNull(defaultExpiry);
+    Objects.requireNonNull(lockTimeout);
+  }
+
+  /** Parses Hibernate's configuration values; every problem is a {@link CacheException} naming the setting. */
+  public static CaspianSettings from(Map<String, ?> config) {
+    String servers = string(config, SERVERS);
+    if (servers == null || servers.isBlank()) {
+      throw new CacheException(SERVERS + " is required: the memcached servers as host:port[,host:port...]");
+    }
+    String namespace = string(config, NAMESPACE);
+    namespace = namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace.trim();
+    if (!namespace.matches("[A-Za-z0-9._-]+")) {
+      throw new CacheException(NAMESPACE + " must match [A-Za-z0-9._-]+, got '" + namespace + "'");
+    }
+    Duration lockTimeout = Duration.ofSeconds(positiveLong(config, LOCK_TIMEOUT, 60));
+    Duration defaultExpiry = Duration.ofSeconds(nonNegativeLong(config, EXPIRY, 0));
+    Map<String, Duration> regionExpiry = new java.util.HashMap<>();
+    for (Map.Entry<String, ?> entry : config.entrySet()) {
+      String key = entry.getKey();
+      if (key.startsWith(REGION_PREFIX) && key.endsWith(".expiry")) {
+        String region = key.substring(REGION_PREFIX.length(), key.length() - ".expiry".length());
+        regionExpiry.put(region, Duration.ofSeconds(nonNegativeLong(config, key, 0)));
+      }
+    }
+    CaspianSettings settings = new CaspianSettings(
+        parseServers(servers),
+        namespace,
+        Duration.ofMillis(positiveLong(config, TIMEOUT, 500)),
+        string(config, SASL_USERNAME),
+        string(config, SASL_PASSWORD),
+        defaultExpiry,
+        regionExpiry,
+        lockTimeout,
+        string(config, SERIALIZATION_ALLOW));
+    settings.checkExpiriesOutliveLocks();
+    return settings;
+  }
+
+  static List<String> parseServers(String value) {
+    List<String> servers = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String server = part.trim();
+      int colon = server.lastIndexOf(':');
+      if (colon <= 0 || colon == server.length() - 1) {
+        throw new CacheException(SERVERS + ": '" + server + "' is not host:port (in '" + value + "')");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(server.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new CacheException(SERVERS + ": '" + server + "' has no numeric port (in '" + value + "')");
+      }
+      if (port < 1 || port > 65535) {
+        throw new CacheException(SERVERS + ": port out of range in '" + server + "'");
+      }
+      servers.add(server);
+    }
+    return servers;
+  }
+
+  /** An entry (in particular a soft lock) must not expire before its lock times out, or a lock could vanish. */
+  private void checkExpiriesOutliveLocks() {
+    check(EXPIRY, defaultExpiry);
+    regionExpiry.forEach((region, expiry) -> check(REGION_PREFIX + region + ".expiry", expiry));
+  }
+
+  private void check(String key, Duration expiry) {
+    if (!expiry.isZero() && expiry.compareTo(lockTimeout) < 0) {
+      throw new CacheException(key + " (" + expiry.toSeconds() + "s) must be 0 (none) or at least "
+          + LOCK_TIMEOUT + " (" + lockTimeout.toSeconds() + "s): a soft lock must not expire while held");
+    }
+  }
+
+  /** Expiry for a region: its own setting, else the default; zero means none. */
+  public Duration expiryOf(String regionName) {
+    return regionExpiry.getOrDefault(regionName, defaultExpiry);
+  }
+
+  /** The Caspian JCache CacheManager URI, {@code memcached://host:port[,host:port]/namespace}. */
+  public java.net.URI cacheManagerUri() {
+    return java.net.URI.create("memcached://" + String.join(",", servers) + "/" + namespace);
+  }
+
+  /** The Caspian JCache CacheManager properties. */
+  public Properties cacheManagerProperties() {
+    Properties properties = new Properties();
+    properties.setProperty("caspian.memcached.timeout", Long.toString(timeout.toMillis()));
+    properties.setProperty("caspian.namespace", namespace);
+    if (saslUsername != null) {
+      properties.setProperty("caspian.memcached.sasl.username", saslUsername);
+    }
+    if (saslPassword != null) {
+      properties.setProperty("caspian.memcached.sasl.password", saslPassword);
+    }
+    String allow = serializationAllow == null || serializationAllow.isBlank()
+        ? BUILT_IN_ALLOW
+        : BUILT_IN_ALLOW + ";" + serializationAllow;
+    properties.setProperty("caspian.serialization.allow", allow);
+    return properties;
+  }
+
+  @Override
+  public String toString() {
+    // never print the password
+    return "CaspianSettings[servers=" + servers + ", namespace=" + namespace + ", timeout=" + timeout
+        + ", sasl=" + (saslUsername != null) + ", defaultExpiry=" + defaultExpiry + ", regionExpiry=" + regionExpiry
+        + ", lockTimeout=" + lockTimeout + "]";
+  }
+
+  private static String string(Map<String, ?> config, String key) {
+    Object value = config.get(key);
+    return value == null ? null : value.toString().trim();
+  }
+
+  private static long nonNegativeLong(Map<String, ?> config, String key, long fallback) {
+    String value = string(config, key);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < 0) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new CacheException(key + " must be a non-negative integer, got '" + value + "'");
+    }
+  }
+
+  private static long positiveLong(Map<String, ?> config, String key, long fallback) {
+    long value = nonNegativeLong(config, key, fallback);
+    if (value == 0) {
+      throw new CacheException(key + " must be positive");
+    }
+    return value;
+  }
+}

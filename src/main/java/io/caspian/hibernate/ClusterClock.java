@@ -1,0 +1,80 @@
+package io.caspian.hibernate;
+
+import java.io.Serializable;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.MutableEntry;
+
+/**
+ * A clock shared by all JVMs through one memcached key, so that "did transaction T begin after event E" never depends
+ * on synchronized wall clocks. See docs/hibernate-design.md, "Clock".
+ */
+public final class ClusterClock {
+  /** Returned by {@link #current()} when memcached cannot be reached; a transaction started then bypasses the cache. */
+  public static final long UNAVAILABLE = 0L;
+
+  static final String KEY = "clock";
+
+  private final Cache<Object, Object> meta;
+  private final AtomicLong lastSeen = new AtomicLong(Long.MIN_VALUE / 2);
+
+  public ClusterClock(Cache<Object, Object> meta) {
+    this.meta = meta;
+  }
+
+  /**
+   * A value strictly greater than every value any JVM obtained from {@link #current()} or {@code advance()} before
+   * this call. One atomic memcached transition.
+   *
+   * @throws CacheException when memcached cannot be reached
+   */
+  public long advance() {
+    long value = (Long) meta.invoke(KEY, new Advance(localTicks(), lastSeen.get()));
+    observe(value);
+    return value;
+  }
+
+  /**
+   * The clock as it stands: smaller than the result of any {@link #advance()} that had not returned when this call
+   * started, and at least the result of every one that had. {@link #UNAVAILABLE} when memcached cannot be reached.
+   */
+  public long current() {
+    try {
+      Object value = meta.get(KEY);
+      if (value == null) {
+        return advance();
+      }
+      long current = (Long) value;
+      observe(current);
+      return current;
+    } catch (CacheException | ClassCastException e) {
+      return UNAVAILABLE;
+    }
+  }
+
+  /** For deadlines only: the later of local wall time and the cluster time seen. Skew makes a deadline early, never late. */
+  public long now() {
+    return Math.max(lastSeen.get(), localTicks());
+  }
+
+  private void observe(long value) {
+    lastSeen.accumulateAndGet(value, Math::max);
+  }
+
+  private static long localTicks() {
+    return ClockTicks.fromMillis(System.currentTimeMillis());
+  }
+
+  /** The atomic step: a pure function of the stored value and two constants captured before the call. */
+  record Advance(long localTicks, long lastSeen) implements EntryProcessor<Object, Object, Object>, Serializable {
+    @Override
+    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+      Long stored = entry.exists() && entry.getValue() instanceof Long value ? value : null;
+      long next = ClockTicks.advance(stored, localTicks, lastSeen);
+      entry.setValue(next);
+      return next;
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.caspian.hibernate;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.MutableEntry;
+import org.hibernate.cache.spi.support.DomainDataStorageAccess;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+
+/**
+ * One region's entries in one Caspian JCache cache, each stamped with the region epoch (see {@link Stamped}).
+ * Serves Hibernate's stock READ_ONLY / NONSTRICT_READ_WRITE / query-results code as a {@link DomainDataStorageAccess},
+ * and Caspian's READ_WRITE code through {@link #transition}. Never throws for memcached trouble: reads miss, writes
+ * are skipped, and a lost invalidation makes the region owe an eviction ({@link #invalidationLost()}).
+ */
+public final class RegionStore implements DomainDataStorageAccess {
+  /** The key of the region epoch, inside the region's own cache so that a read fetches both in one multi-get. */
+  enum EpochKey {
+    EPOCH
+  }
+
+  private final String name;
+  private final Cache<Object, Object> cache;
+  private final ClusterClock clock;
+  private volatile boolean owesEviction;
+
+  public RegionStore(String name, Cache<Object, Object> cache, ClusterClock clock) {
+    this.name = name;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The live state under {@code key}, or null (absent, evicted, or memcached unreachable). */
+  public Object read(Object key) {
+    if (!settleDebt()) {
+      return null;
+    }
+    try {
+      Map<Object, Object> found = cache.getAll(Set.of(EpochKey.EPOCH, key));
+      Object epoch = found.get(EpochKey.EPOCH);
+      if (!(epoch instanceof Long current)) {
+        return null; // no epoch yet, or it was lost: nothing of this region is live
+      }
+      return Stamped.visible((Stamped) found.get(key), current);
+    } catch (CacheException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Applies {@code transition} to the live state of {@code key} atomically (one {@code Cache.invoke}).
+   *
+   * @param transition pure: old state (null = none) to outcome; may run more than once
+   * @return the outcome, or null when memcached could not be reached (nothing was written)
+   */
+  public Outcome transition(Object key, Function<Object, Outcome> transition) {
+    if (!settleDebt()) {
+      return null;
+    }
+    try {
+      long epoch = epoch();
+      return (Outcome) cache.invoke(key, new Apply(epoch, transition));
+    } catch (CacheException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  /** What a transition decided: the new state ({@code next == old} = write nothing, null = remove) and its answer. */
+  public record Outcome(Object next, Object answer) implements Serializable {
+  }
+
+  /** The entry processor: resolve the epoch, run the pure transition, store its result stamped. */
+  private record Apply(long epoch, Function<Object, Outcome> transition)
+      implements EntryProcessor<Object, Object, Object>, Serializable {
+    @Override
+    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+      Stamped stored = entry.exists() ? (Stamped) entry.getValue() : null;
+      Stamped.View view = Stamped.resolve(stored, epoch);
+      Outcome outcome = transition.apply(view.state());
+      if (outcome.next() != view.state()) {
+        if (outcome.next() == null) {
+          entry.remove();
+        } else {
+          entry.setValue(new Stamped(view.epoch(), outcome.next()));
+        }
+      }
+      return outcome;
+    }
+  }
+
+  /** The current epoch, creating it from the cluster clock if missing (a lost epoch thereby empties the region). */
+  private long epoch() {
+    Object epoch = cache.get(EpochKey.EPOCH);
+    if (epoch instanceof Long current) {
+      return current;
+    }
+    return (Long) cache.invoke(EpochKey.EPOCH, new InitEpoch(clock.advance()));
+  }
+
+  private record InitEpoch(long value) implements EntryProcessor<Object, Object, Object>, Serializable {
+    @Override
+    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+      if (entry.exists() && entry.getValue() instanceof Long current) {
+        return current;
+      }
+      entry.setValue(value);
+      return value;
+    }
+  }
+
+  private record BumpEpoch(long atLeast) implements EntryProcessor<Object, Object, Object>, Serializable {
+    @Override
+    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+      long current = entry.exists() && entry.getValue() instanceof Long value ? value : Long.MIN_VALUE;
+      long next = Math.max(current + 1, atLeast);
+      entry.setValue(next);
+      return next;
+    }
+  }
+
+  /**
+   * Empties the region for every JVM: once this returns, no node sees any entry written before. Returns false (and
+   * remembers the debt) when memcached could not be reached.
+   */
+  public boolean evictAllEntries() {
+    try {
+      cache.invoke(EpochKey.EPOCH, new BumpEpoch(clock.advance()));
+      owesEviction = false;
+      return true;
+    } catch (CacheException | ClassCastException e) {
+      owesEviction = true;
+      return false;
+    }
+  }
+
+  /**
+   * A write could not record its invalidation: the entry it meant to lock or drop may still be in memcached (a
+   * paused node keeps its data). Evict the whole region; if even that fails, owe it and stop reading the region
+   * here until the eviction is done.
+   */
+  public void invalidationLost() {
+    evictAllEntries();
+  }
+
+  /** Retries an owed eviction; false while the region still owes one (callers then neither read nor write). */
+  public boolean settleDebt() {
+    return !owesEviction || evictAllEntries();
+  }
+
+  public boolean owesEviction() {
+    return owesEviction;
+  }
+
+  // ---- DomainDataStorageAccess, for Hibernate's stock access strategies and the query-results region ----
+
+  @Override
+  public Object getFromCache(Object key, SharedSessionContractImplementor session) {
+    return read(key);
+  }
+
+  @Override
+  public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
+    transition(key, old -> new Outcome(value, Boolean.TRUE));
+  }
+
+  @Override
+  public void removeFromCache(Object key, SharedSessionContractImplementor session) {
+    evictData(key);
+  }
+
+  @Override
+  public void clearCache(SharedSessionContractImplementor session) {
+    evictData();
+  }
+
+  @Override
+  public boolean contains(Object key) {
+    return read(key) != null;
+  }
+
+  @Override
+  public void evictData() {
+    evictAllEntries();
+  }
+
+  @Override
+  public void evictData(Object key) {
+    try {
+      cache.remove(key);
+    } catch (CacheException e) {
+      invalidationLost();
+    }
+  }
+
+  @Override
+  public void release() {
+    // the cache belongs to the region factory's CacheManager, closed with it
+  }
+}

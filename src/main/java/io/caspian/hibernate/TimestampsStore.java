@@ -1,0 +1,113 @@
+package io.caspian.hibernate;
+
+import java.io.Serializable;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.MutableEntry;
+import org.hibernate.cache.spi.support.StorageAccess;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+
+/**
+ * The update-timestamps region: one {@link TableState} per table, changed only by atomic transitions, read by
+ * Hibernate's stock {@code TimestampsCacheEnabledImpl} as a "last update" timestamp. See docs/hibernate-design.md.
+ */
+public final class TimestampsStore implements StorageAccess {
+  private final Cache<Object, Object> cache;
+  private final ClusterClock clock;
+  private final long writerTimeoutTicks;
+  private final Runnable onLostCommit;
+
+  /**
+   * @param onLostCommit run when a commit could not be recorded: query results computed before it would otherwise
+   *                     be served once the table's writer count times out, so the query-results region is emptied
+   */
+  public TimestampsStore(Cache<Object, Object> cache, ClusterClock clock, long writerTimeoutTicks, Runnable onLostCommit) {
+    this.cache = cache;
+    this.clock = clock;
+    this.writerTimeoutTicks = writerTimeoutTicks;
+    this.onLostCommit = onLostCommit;
+  }
+
+  @Override
+  public Object getFromCache(Object key, SharedSessionContractImplementor session) {
+    try {
+      Object state = cache.get(key);
+      return state instanceof TableState table ? table.lastUpdateSeenBy(clock.now()) : null;
+    } catch (CacheException e) {
+      return Long.MAX_VALUE; // unknown: treat every cached result over this table as stale
+    }
+  }
+
+  @Override
+  public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
+    String space = (String) key;
+    CaspianTransactionSynchronization tx =
+        session.getCacheTransactionSynchronization() instanceof CaspianTransactionSynchronization c ? c : null;
+    if (TimestampsSignal.isPreInvalidate((Long) value)) {
+      if (tx == null || tx.countWriter(space)) {
+        long now = clock.now();
+        if (!apply(space, new Change(Change.BEGIN, now + writerTimeoutTicks, now)) && tx != null) {
+          tx.uncountWriter(space); // not counted in memcached, so the invalidate must not uncount it
+        }
+      }
+    } else {
+      boolean counted = tx == null || tx.uncountWriter(space);
+      try {
+        long commit = clock.advance();
+        if (!apply(space, new Change(counted ? Change.END : Change.COMMIT_ONLY, commit, clock.now()))) {
+          onLostCommit.run();
+        }
+      } catch (CacheException e) {
+        onLostCommit.run();
+      }
+    }
+  }
+
+  private boolean apply(String space, Change change) {
+    try {
+      cache.invoke(space, change);
+      return true;
+    } catch (CacheException e) {
+      return false;
+    }
+  }
+
+  /** The atomic step on one table's state. */
+  private record Change(int kind, long stamp, long now) implements EntryProcessor<Object, Object, Object>, Serializable {
+    static final int BEGIN = 0;
+    static final int END = 1;
+    static final int COMMIT_ONLY = 2;
+
+    @Override
+    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+      TableState old = entry.exists() && entry.getValue() instanceof TableState table ? table : null;
+      TableState next = switch (kind) {
+        case BEGIN -> TableState.beginWrite(old, stamp, now);
+        case END -> TableState.endWrite(old, stamp, now);
+        default -> TableState.commitOnly(old, stamp);
+      };
+      entry.setValue(next);
+      return null;
+    }
+  }
+
+  @Override
+  public boolean contains(Object key) {
+    return getFromCache(key, null) != null;
+  }
+
+  @Override
+  public void evictData() {
+    // Forgetting commit stamps would make stale query results servable again: the timestamps are never evicted.
+  }
+
+  @Override
+  public void evictData(Object key) {
+    // see evictData()
+  }
+
+  @Override
+  public void release() {
+  }
+}

@@ -1,0 +1,65 @@
+package io.caspian.hibernate;
+
+import io.caspian.hibernate.domain.Item;
+import java.util.UUID;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.Configuration;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Test fixture: "application servers" sharing one memcached pool and one H2 database, each its own SessionFactory.
+ * The database name is unique per fixture; the memcached namespace too, so tests do not see each other's entries.
+ */
+final class TwoNodes implements AutoCloseable {
+  static final String CASPIAN = "caspian";
+  static final String STOCK_JCACHE = "jcache";
+
+  final SessionFactory a;
+  final SessionFactory b;
+
+  TwoNodes(String regionFactory, String servers) {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    a = build(regionFactory, servers, id);
+    b = build(regionFactory, servers, id);
+  }
+
+  /** Skips the calling test until the Caspian JCache provider is on the class path (it lands from main). */
+  static void assumeProvider() {
+    boolean present;
+    try {
+      Class.forName(CaspianRegionFactory.PROVIDER);
+      present = true;
+    } catch (ClassNotFoundException e) {
+      present = false;
+    }
+    Assumptions.assumeTrue(present, "Caspian JCache provider not merged yet");
+  }
+
+  private static SessionFactory build(String regionFactory, String servers, String id) {
+    Configuration configuration = new Configuration()
+        .addAnnotatedClass(Item.class)
+        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1")
+        .setProperty("hibernate.hbm2ddl.auto", "update")
+        .setProperty("hibernate.cache.use_second_level_cache", "true")
+        .setProperty("hibernate.cache.use_query_cache", "true")
+        .setProperty("hibernate.generate_statistics", "true")
+        .setProperty("hibernate.cache.region.factory_class", regionFactory);
+    if (CASPIAN.equals(regionFactory)) {
+      configuration.setProperty(CaspianSettings.SERVERS, servers)
+          .setProperty(CaspianSettings.NAMESPACE, "t" + id)
+          .setProperty(CaspianSettings.TIMEOUT, "300");
+    } else {
+      // stock hibernate-jcache over the very same Caspian JCache provider and memcached
+      configuration.setProperty("hibernate.javax.cache.provider", CaspianRegionFactory.PROVIDER)
+          .setProperty("hibernate.javax.cache.uri", "memcached://" + servers + "/s" + id)
+          .setProperty("hibernate.javax.cache.missing_cache_strategy", "create");
+    }
+    return configuration.buildSessionFactory();
+  }
+
+  @Override
+  public void close() {
+    a.close();
+    b.close();
+  }
+}
