@@ -45,8 +45,20 @@ final class EntryStore<K, V> {
     try {
       return keyEncoder.encode(prefix, key, codec::keyBytes);
     } catch (CodecException e) {
-      throw new CacheException("key of " + key.getClass().getName() + " cannot be stored: " + e.getMessage(), e);
+      throw unstorableKey(key, e);
     }
+  }
+
+  private byte[] keyBytes(K key) {
+    try {
+      return codec.keyBytes(key);
+    } catch (CodecException e) {
+      throw unstorableKey(key, e);
+    }
+  }
+
+  private static CacheException unstorableKey(Object key, CodecException e) {
+    return new CacheException("key of " + key.getClass().getName() + " cannot be stored: " + e.getMessage(), e);
   }
 
   /** The stored entry, expired or not, or null when absent or unreadable. */
@@ -89,8 +101,7 @@ final class EntryStore<K, V> {
 
   /** Stores without looking at what was there (the caller needs neither the old value nor atomicity). */
   void write(K key, V value, long expireAt, long now) {
-    byte[] keyBytes = codec.keyBytes(key);
-    byte[] bytes = encode(keyBytes, key, value, expireAt);
+    byte[] bytes = encode(keyBytes(key), key, value, expireAt);
     call(() -> memcached.set(memcachedKey(key), Ttl.forDeadline(expireAt, now), bytes));
   }
 
@@ -121,7 +132,7 @@ final class EntryStore<K, V> {
             yield Decision.remove(change);
           }
           if (keyBytes[0] == null) {
-            keyBytes[0] = codec.keyBytes(key);
+            keyBytes[0] = keyBytes(key);
           }
           yield Decision.write(encode(keyBytes[0], key, change.value(), change.expireAt()),
               Ttl.forDeadline(change.expireAt(), now), change);
