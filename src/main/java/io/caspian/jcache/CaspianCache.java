@@ -1,6 +1,5 @@
 package io.caspian.jcache;
 
-import io.caspian.memcached.Memcached;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,7 +28,6 @@ import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
-import net.spy.memcached.MemcachedClient;
 
 /**
  * A JSR-107 cache whose entries live in memcached. Every conditional or read-modify-write operation
@@ -224,12 +222,10 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
       if (live != null) {
         return Change.keep(Boolean.FALSE);
       }
+      writeThrough(key, value);
       return createChange(value, now, Boolean.TRUE);
     });
     boolean stored = change.result();
-    if (stored) {
-      writeThrough(key, value);
-    }
     fire(key, change);
     countRead(!stored);
     statistics.puts(change.kind() == Change.Kind.WRITE ? 1 : 0);
@@ -272,14 +268,12 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
         return Change.keep(null);
       }
       if (live.value().equals(oldValue)) {
+        deleteThrough(key);
         return Change.remove(live.value(), Boolean.TRUE);
       }
       return accessChange(live, now, Boolean.FALSE);
     });
     boolean removed = Boolean.TRUE.equals(change.result());
-    if (removed) {
-      deleteThrough(key);
-    }
     fire(key, change);
     countRead(change.result() != null);
     statistics.removals(removed ? 1 : 0);
@@ -314,14 +308,12 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
         return Change.keep(null);
       }
       if (live.value().equals(oldValue)) {
+        writeThrough(key, newValue);
         return updateChange(live, newValue, now, Boolean.TRUE);
       }
       return accessChange(live, now, Boolean.FALSE);
     });
     boolean replaced = Boolean.TRUE.equals(change.result());
-    if (replaced) {
-      writeThrough(key, newValue);
-    }
     fire(key, change);
     countRead(change.result() != null);
     statistics.puts(replaced ? 1 : 0);
@@ -334,12 +326,14 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireKeyValue(key, value);
     long start = statistics.start();
-    Change<V, Boolean> change = store.mutate(key, (live, now) ->
-        live == null ? Change.keep(Boolean.FALSE) : updateChange(live, value, now, Boolean.TRUE));
-    boolean replaced = change.result();
-    if (replaced) {
+    Change<V, Boolean> change = store.mutate(key, (live, now) -> {
+      if (live == null) {
+        return Change.keep(Boolean.FALSE);
+      }
       writeThrough(key, value);
-    }
+      return updateChange(live, value, now, Boolean.TRUE);
+    });
+    boolean replaced = change.result();
     fire(key, change);
     countRead(replaced);
     statistics.puts(replaced ? 1 : 0);
@@ -352,12 +346,14 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireKeyValue(key, value);
     long start = statistics.start();
-    Change<V, V> change = store.mutate(key, (live, now) ->
-        live == null ? Change.keep(null) : updateChange(live, value, now, live.value()));
-    V old = change.result();
-    if (old != null) {
+    Change<V, V> change = store.mutate(key, (live, now) -> {
+      if (live == null) {
+        return Change.keep(null);
+      }
       writeThrough(key, value);
-    }
+      return updateChange(live, value, now, live.value());
+    });
+    V old = change.result();
     fire(key, change);
     countRead(old != null);
     statistics.puts(old != null ? 1 : 0);
@@ -437,23 +433,23 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
         // nothing is written when the processor fails, whatever it threw
         throw new EntryProcessorException(e);
       }
+      // the writer sees the net effect before memcached does, so a writer failure leaves the cache unchanged
+      switch (entry.action()) {
+        case CREATED, UPDATED -> writeThrough(key, entry.value());
+        case REMOVED -> deleteThrough(key);
+        default -> {
+          if (entry.deletesMissing()) {
+            deleteThrough(key);
+          }
+        }
+      }
       return processorChange(entry, live, now, result);
     });
     ProcessorEntry<K, V> entry = last[0];
     switch (entry.action()) {
-      case CREATED, UPDATED -> {
-        writeThrough(key, entry.value());
-        statistics.puts(1);
-      }
-      case REMOVED -> {
-        deleteThrough(key);
-        statistics.removals(1);
-      }
-      default -> {
-        if (entry.deletesMissing()) {
-          deleteThrough(key);
-        }
-      }
+      case CREATED, UPDATED -> statistics.puts(1);
+      case REMOVED -> statistics.removals(1);
+      default -> { }
     }
     // looking the entry up is a hit or a miss, whatever the processor then does with it
     countRead(entry.existedBefore());
@@ -821,17 +817,7 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    Memcached memcached = store.memcached();
-    if (clazz.isInstance(memcached)) {
-      return clazz.cast(memcached);
-    }
-    if (clazz.isAssignableFrom(MemcachedClient.class)) {
-      return clazz.cast(memcached.client());
-    }
-    throw new IllegalArgumentException("cannot unwrap a Caspian cache to " + clazz.getName());
+    return Unwrapping.unwrap(this, store.memcached(), clazz);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -20,7 +20,6 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
-import net.spy.memcached.MemcachedClient;
 
 /**
  * A cache manager over one memcached pool and namespace. Caches of the same name in managers of the same
@@ -223,16 +222,7 @@ public final class CaspianCacheManager implements CacheManager {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    if (clazz.isInstance(memcached)) {
-      return clazz.cast(memcached);
-    }
-    if (clazz.isAssignableFrom(MemcachedClient.class)) {
-      return clazz.cast(memcached.client());
-    }
-    throw new IllegalArgumentException("cannot unwrap a Caspian cache manager to " + clazz.getName());
+    return Unwrapping.unwrap(this, memcached, clazz);
   }
 
   private void checkOpen() {
