@@ -63,7 +63,8 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     }
     long now = factory().clock().now();
     // a failed put needs no recovery: nothing was cached
-    return Boolean.TRUE.equals(answer(store.transition(key, step(old ->
+    // a load by a transaction that began before the region's last eviction may hold pre-eviction rows
+    return Boolean.TRUE.equals(answer(store.load(key, txTimestamp, step(old ->
         ReadWriteTransitions.putFromLoad(old, value, version, txTimestamp, now, minimalPut, order)))));
   }
 

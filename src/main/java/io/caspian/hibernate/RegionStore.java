@@ -62,12 +62,26 @@ public final class RegionStore implements DomainDataStorageAccess {
    * @return the outcome, or null when memcached could not be reached (nothing was written)
    */
   public Outcome transition(Object key, Function<Object, Outcome> transition) {
+    return apply(key, Long.MAX_VALUE, transition); // not a load: never predates an eviction
+  }
+
+  /**
+   * Like {@link #transition}, for a value loaded by a transaction that began at cluster time {@code loadedAt}: if
+   * the region was evicted after that (a bulk update, {@code evictAll}), the load may predate the change that caused
+   * the eviction, so nothing is written and the answer is {@code false}. Epochs are cluster timestamps, which makes
+   * this one comparison inside the same atomic step.
+   */
+  public Outcome load(Object key, long loadedAt, Function<Object, Outcome> transition) {
+    return apply(key, loadedAt, transition);
+  }
+
+  private Outcome apply(Object key, long loadedAt, Function<Object, Outcome> transition) {
     if (!settleDebt()) {
       return null;
     }
     try {
       long epoch = epoch();
-      return (Outcome) cache.invoke(key, new Apply(epoch, transition));
+      return (Outcome) cache.invoke(key, new Apply(epoch, loadedAt, transition));
     } catch (CacheException | ClassCastException e) {
       return null;
     }
@@ -78,12 +92,15 @@ public final class RegionStore implements DomainDataStorageAccess {
   }
 
   /** The entry processor: resolve the epoch, run the pure transition, store its result stamped. */
-  private record Apply(long epoch, Function<Object, Outcome> transition)
+  private record Apply(long epoch, long loadedAt, Function<Object, Outcome> transition)
       implements EntryProcessor<Object, Object, Object>, Serializable {
     @Override
     public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
       Stamped stored = entry.exists() ? (Stamped) entry.getValue() : null;
       Stamped.View view = Stamped.resolve(stored, epoch);
+      if (loadedAt < view.epoch()) {
+        return new Outcome(view.state(), Boolean.FALSE);
+      }
       Outcome outcome = transition.apply(view.state());
       if (outcome.next() != view.state()) {
         if (outcome.next() == null) {

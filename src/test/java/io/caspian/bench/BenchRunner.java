@@ -1,6 +1,5 @@
 package io.caspian.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -14,16 +13,23 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link JCacheBenchmark} once (one fork, short iterations) and prints each Caspian operation's latency as a
- * ratio of its raw spymemcached baseline measured in the same run; also writes the table to
- * {@code target/bench/jcache.md}.
+ * Runs {@link JCacheBenchmark} and {@link HibernateBenchmark} (one fork each, short iterations) and prints each
+ * Caspian operation's latency as a ratio of its baseline measured in the same run; also writes the tables to
+ * {@code target/bench/results.md}. Argument: {@code jcache}, {@code hibernate} or nothing for both.
  */
 public final class BenchRunner {
   private BenchRunner() {}
 
   public static void main(String[] args) throws Exception {
-    Options options = new OptionsBuilder()
-        .include(JCacheBenchmark.class.getName())
+    String which = args.length == 0 ? "all" : args[0];
+    OptionsBuilder builder = new OptionsBuilder();
+    if (!which.equals("hibernate")) {
+      builder.include(JCacheBenchmark.class.getName());
+    }
+    if (!which.equals("jcache")) {
+      builder.include(HibernateBenchmark.class.getName());
+    }
+    Options options = builder
         .forks(1)
         .warmupIterations(2).warmupTime(TimeValue.seconds(1))
         .measurementIterations(3).measurementTime(TimeValue.seconds(1))
@@ -35,14 +41,14 @@ public final class BenchRunner {
       String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
       scores.put(name, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
     }
-    String table = table(scores);
+    String table = table(scores) + "\n" + hibernateTable(scores);
     System.out.println(table);
-    Path out = Path.of("target", "bench", "jcache.md");
+    Path out = Path.of("target", "bench", "results.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
   }
 
-  private static String table(Map<String, double[]> s) throws IOException {
+  private static String table(Map<String, double[]> s) {
     StringBuilder sb = new StringBuilder();
     sb.append("| operation | Caspian (µs/op) | raw spymemcached (µs/op) | ratio | goal |\n");
     sb.append("|---|---|---|---|---|\n");
@@ -52,6 +58,17 @@ public final class BenchRunner {
     row(sb, s, "invoke (uncontended)", "caspianInvoke", "rawGetsCas", "gets+cas", "—");
     row(sb, s, "getAll(20)", "caspianGetAll20", "rawGetBulk20", "getBulk(20)", "one round trip");
     row(sb, s, "getAll(20)", "caspianGetAll20", "rawGet", "one get", "—");
+    return sb.toString();
+  }
+
+  private static String hibernateTable(Map<String, double[]> s) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| Hibernate operation | Caspian (µs/op) | baseline (µs/op) | ratio | goal |\n");
+    sb.append("|---|---|---|---|---|\n");
+    row(sb, s, "find by id, cache hit", "findCaspian", "rawGet", "raw spymemcached get", "≤ 1.5×");
+    row(sb, s, "find by id, cache hit", "findCaspian", "findStockJcache", "stock jcache hit", "—");
+    row(sb, s, "find by id, cache hit", "findCaspian", "findNoSecondLevelCache", "no 2LC (H2 in-memory)", "—");
+    row(sb, s, "read-write update tx", "updateCaspian", "updateStockJcache", "stock jcache (unsafe)", "≤ 1.3×");
     return sb.toString();
   }
 

@@ -1,0 +1,81 @@
+package io.caspian.hibernate.coverage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.caspian.hibernate.CaspianSettings;
+import io.caspian.testing.MemcachedProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.Configuration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many memcached commands one Hibernate operation costs, counted by the server itself ({@code stats}): a
+ * regression guard on the design's round trips, which decide latency far more than CPU does. Counted, not timed.
+ */
+class RoundTripBudgetTest {
+  private static final int N = 50;
+
+  private static Map<String, Long> stats(MemcachedProcess server) throws Exception {
+    Map<String, Long> counters = new HashMap<>();
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.getOutputStream().write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
+        String[] f = line.split(" ");
+        if (f.length == 3 && f[2].matches("\\d+")) {
+          counters.put(f[1], Long.parseLong(f[2]));
+        }
+      }
+    }
+    return counters;
+  }
+
+  private static double perOp(Map<String, Long> before, Map<String, Long> after, String counter) {
+    return (after.getOrDefault(counter, 0L) - before.getOrDefault(counter, 0L)) / (double) N;
+  }
+
+  @Test
+  void findHitAndUpdateStayWithinTheirRoundTrips() throws Exception {
+    try (MemcachedProcess server = MemcachedProcess.start();
+        SessionFactory factory = new Configuration().addAnnotatedClass(Author.class).addAnnotatedClass(Book.class)
+            .setProperty("hibernate.connection.url", "jdbc:h2:mem:budget;DB_CLOSE_DELAY=-1")
+            .setProperty("hibernate.hbm2ddl.auto", "create-drop")
+            .setProperty("hibernate.cache.use_second_level_cache", "true")
+            .setProperty("hibernate.cache.region.factory_class", "caspian")
+            .setProperty(CaspianSettings.SERVERS, server.address())
+            .buildSessionFactory()) {
+      factory.inTransaction(s -> s.persist(new Author(1L, "a")));
+      factory.fromTransaction(s -> s.find(Author.class, 1L));
+
+      Map<String, Long> before = stats(server);
+      for (int i = 0; i < N; i++) {
+        try (Session s = factory.openSession()) {
+          assertEquals("a", s.find(Author.class, 1L).name);
+        }
+      }
+      Map<String, Long> after = stats(server);
+      // session start reads the cluster clock (1 get); the hit is one multi-get of region epoch + entry (2 keys)
+      assertEquals(3.0, perOp(before, after, "cmd_get"), "keys fetched per find");
+      assertEquals(0.0, perOp(before, after, "cmd_set"), "a hit writes nothing");
+
+      before = stats(server);
+      for (int i = 0; i < N; i++) {
+        int n = i;
+        factory.inTransaction(s -> s.find(Author.class, 1L).name = "v" + n);
+      }
+      after = stats(server);
+      // lockItem and afterUpdate are one CAS each, plus one clock advance: never a blind set
+      assertEquals(3.0, perOp(before, after, "cas_hits"), "CAS writes per update transaction");
+      assertEquals(perOp(before, after, "cmd_set"), perOp(before, after, "cas_hits"), "every write is a CAS");
+      assertTrue(perOp(before, after, "cmd_get") <= 11.0, "keys fetched per update: " + perOp(before, after, "cmd_get"));
+    }
+  }
+}
