@@ -66,7 +66,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     }
     this.settings = parsed;
     this.cacheManager = manager;
-    this.clock = new ClusterClock(cache(META_CACHE, Duration.ZERO));
+    this.clock = new ClusterClock(cache(META_CACHE, Duration.ZERO), settings.clockMaxLag());
     ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "caspian-eviction-retry");
       thread.setDaemon(true);

@@ -20,6 +20,8 @@ import org.hibernate.cache.CacheException;
  *   <tr><td>{@value #SASL_USERNAME}, {@value #SASL_PASSWORD}</td><td>optional SASL credentials</td></tr>
  *   <tr><td>{@value #EXPIRY}</td><td>default entry expiry in seconds, 0 = none (default 0)</td></tr>
  *   <tr><td>{@value #REGION_PREFIX}{@code <region>.expiry}</td><td>expiry of one region in seconds</td></tr>
+ *   <tr><td>{@value #CLOCK_MAX_LAG}</td><td>milliseconds a transaction may reuse the cluster clock value this JVM
+ *   last saw instead of reading it (default 0: read at every transaction start); see {@link ClusterClock}</td></tr>
  *   <tr><td>{@value #LOCK_TIMEOUT}</td><td>seconds after which a soft lock or an in-flight writer is presumed dead (default 60)</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>extra ObjectInputFilter patterns ({@code ;}-separated) for cached values, e.g. your domain's enum packages</td></tr>
  * </table>
@@ -33,7 +35,8 @@ public record CaspianSettings(
     Duration defaultExpiry,
     Map<String, Duration> regionExpiry,
     Duration lockTimeout,
-    String serializationAllow) {
+    String serializationAllow,
+    Duration clockMaxLag) {
 
   public static final String PREFIX = "hibernate.cache.caspian.";
   public static final String SERVERS = PREFIX + "servers";
@@ -45,6 +48,7 @@ public record CaspianSettings(
   public static final String REGION_PREFIX = PREFIX + "region.";
   public static final String LOCK_TIMEOUT = PREFIX + "lock_timeout";
   public static final String SERIALIZATION_ALLOW = PREFIX + "serialization.allow";
+  public static final String CLOCK_MAX_LAG = PREFIX + "clock.max_lag";
   public static final String DEFAULT_NAMESPACE = "hibernate";
 
   /** Classes Caspian itself stores: its state records, Hibernate's cache entries and the JDK value types. */
@@ -89,7 +93,8 @@ public record CaspianSettings(
         defaultExpiry,
         regionExpiry,
         lockTimeout,
-        string(config, SERIALIZATION_ALLOW));
+        string(config, SERIALIZATION_ALLOW),
+        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, 0)));
     settings.checkExpiriesOutliveLocks();
     return settings;
   }

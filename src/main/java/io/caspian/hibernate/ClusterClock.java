@@ -19,9 +19,24 @@ public final class ClusterClock {
 
   private final Cache<Object, Object> meta;
   private final AtomicLong lastSeen = new AtomicLong(Long.MIN_VALUE / 2);
+  private final long maxLagNanos;
+  private volatile long lastReadNanos;
+  private volatile boolean everRead;
 
   public ClusterClock(Cache<Object, Object> meta) {
+    this(meta, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param maxLag how long {@link #current()} may answer with the latest value this JVM has seen instead of reading
+   *     the clock. A transaction timestamp that is too low is always on the safe side: entries and query results
+   *     written after it are not served to that transaction (misses), and loads it makes are refused where a
+   *     newer write or eviction exists; it can never make a stale value visible. What it costs is freshness: for
+   *     up to {@code maxLag}, entries that other nodes wrote are misses here. Zero reads the clock every time.
+   */
+  public ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag) {
     this.meta = meta;
+    this.maxLagNanos = maxLag.toNanos();
   }
 
   /**
@@ -41,6 +56,9 @@ public final class ClusterClock {
    * started, and at least the result of every one that had. {@link #UNAVAILABLE} when memcached cannot be reached.
    */
   public long current() {
+    if (maxLagNanos > 0 && everRead && System.nanoTime() - lastReadNanos < maxLagNanos) {
+      return lastSeen.get();
+    }
     try {
       Object value = meta.get(KEY);
       if (value == null) {
@@ -48,6 +66,8 @@ public final class ClusterClock {
       }
       long current = (Long) value;
       observe(current);
+      lastReadNanos = System.nanoTime();
+      everRead = true;
       return current;
     } catch (CacheException | ClassCastException e) {
       return UNAVAILABLE;

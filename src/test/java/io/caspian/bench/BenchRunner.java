@@ -67,6 +67,8 @@ public final class BenchRunner {
     sb.append("|---|---|---|---|---|\n");
     row(sb, s, "find by id, cache hit", "findCaspian", "rawGet", "raw spymemcached get", "≤ 1.5×");
     row(sb, s, "find by id, cache hit", "findCaspian", "findStockJcache", "stock jcache hit", "—");
+    row(sb, s, "find, clock.max_lag=100ms", "findCaspianClockLag100ms", "rawGet", "raw spymemcached get", "≤ 1.5×");
+    row(sb, s, "find, clock.max_lag=100ms", "findCaspianClockLag100ms", "findStockJcache", "stock jcache hit", "—");
     row(sb, s, "find by id, cache hit", "findCaspian", "findNoSecondLevelCache", "no 2LC (H2 in-memory)", "—");
     row(sb, s, "read-write update tx", "updateCaspian", "updateStockJcache", "stock jcache (unsafe)", "≤ 1.3×");
     return sb.toString();

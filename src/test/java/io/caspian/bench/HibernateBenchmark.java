@@ -36,6 +36,7 @@ public class HibernateBenchmark {
   private MemcachedProcess server;
   private MemcachedClient raw;
   private SessionFactory caspian;
+  private SessionFactory caspianLagging;
   private SessionFactory stock;
   private SessionFactory uncached;
   private final AtomicLong counter = new AtomicLong();
@@ -51,9 +52,10 @@ public class HibernateBenchmark {
         .setDaemon(true).build(), List.of(new InetSocketAddress("127.0.0.1", server.port())));
     raw.set("raw-hit", 0, new byte[400]).get();
     caspian = factory("caspian");
+    caspianLagging = factory("caspian-lag");
     stock = factory("jcache");
     uncached = factory("none");
-    for (SessionFactory f : List.of(caspian, stock, uncached)) {
+    for (SessionFactory f : List.of(caspian, caspianLagging, stock, uncached)) {
       f.inTransaction(s -> s.persist(new Item(1L, "code-1", "name")));
       f.inTransaction(s -> s.persist(new Item(2L, "code-2", "name")));
       f.fromTransaction(s -> s.find(Item.class, 1L));
@@ -65,10 +67,11 @@ public class HibernateBenchmark {
         .setProperty("hibernate.connection.url", "jdbc:h2:mem:bench-" + kind + ";DB_CLOSE_DELAY=-1")
         .setProperty("hibernate.hbm2ddl.auto", "create-drop")
         .setProperty("hibernate.cache.use_second_level_cache", Boolean.toString(!kind.equals("none")));
-    if (kind.equals("caspian")) {
+    if (kind.startsWith("caspian")) {
       c.setProperty("hibernate.cache.region.factory_class", "caspian")
           .setProperty(CaspianSettings.SERVERS, server.address())
-          .setProperty(CaspianSettings.NAMESPACE, "bench-caspian");
+          .setProperty(CaspianSettings.NAMESPACE, "bench-" + kind)
+          .setProperty(CaspianSettings.CLOCK_MAX_LAG, kind.equals("caspian-lag") ? "100" : "0");
     } else if (kind.equals("jcache")) {
       // hibernate-jcache resolves hibernate.javax.cache.uri as a resource URL, which memcached:// is not, so the
       // stock factory gets Caspian's default manager, configured through system properties
@@ -85,6 +88,7 @@ public class HibernateBenchmark {
   @TearDown(Level.Trial)
   public void stop() {
     caspian.close();
+    caspianLagging.close();
     stock.close();
     uncached.close();
     raw.shutdown(1, TimeUnit.SECONDS);
@@ -105,6 +109,11 @@ public class HibernateBenchmark {
   @Benchmark
   public Object findCaspian() {
     return find(caspian);
+  }
+
+  @Benchmark
+  public Object findCaspianClockLag100ms() {
+    return find(caspianLagging);
   }
 
   @Benchmark
