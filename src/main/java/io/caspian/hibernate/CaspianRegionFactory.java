@@ -187,6 +187,18 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   }
 
   private Cache<Object, Object> cache(String name, Duration expiry) {
+    return decorateCache(name, createOrGetCache(name, expiry));
+  }
+
+  /**
+   * Extension point: wraps the JCache cache behind a region (or the clock's) before Caspian uses it, e.g. for
+   * tracing or metrics. The wrapper must keep {@code invoke} atomic, i.e. delegate it. The default returns the cache.
+   */
+  protected Cache<Object, Object> decorateCache(String name, Cache<Object, Object> cache) {
+    return cache;
+  }
+
+  private Cache<Object, Object> createOrGetCache(String name, Duration expiry) {
     Cache<Object, Object> existing = cacheManager.getCache(name);
     if (existing != null) {
       return existing;

@@ -9,7 +9,7 @@ import java.io.ObjectInputFilter;
  */
 public final class SerializationFilter {
   /** JDK types that carry no behaviour worth attacking and that cache values commonly hold. */
-  public static final String JDK_VALUE_TYPES = "java.lang.*;java.util.*;java.util.concurrent.*;java.math.*;"
+  public static final String JDK_VALUE_TYPES = "java.lang.*;java.util.*;java.util.concurrent.*;java.math.*;java.io.Serializable;"
       + "java.time.*;java.sql.Timestamp;java.sql.Date;java.sql.Time;java.net.URI;java.net.URL;java.net.InetAddress;"
       + "java.net.Inet4Address;java.net.Inet6Address;java.util.UUID";
 
