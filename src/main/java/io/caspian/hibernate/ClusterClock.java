@@ -20,6 +20,7 @@ public final class ClusterClock {
   private final Cache<Object, Object> meta;
   private final AtomicLong lastSeen = new AtomicLong(Long.MIN_VALUE / 2);
   private final long maxLagNanos;
+  private final java.util.function.LongSupplier wallMillis;
   private volatile long lastReadNanos;
   private volatile boolean everRead;
 
@@ -35,8 +36,14 @@ public final class ClusterClock {
    *     up to {@code maxLag}, entries that other nodes wrote are misses here. Zero reads the clock every time.
    */
   public ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag) {
+    this(meta, maxLag, System::currentTimeMillis);
+  }
+
+  /** With the wall clock given, so that tests can run nodes whose clocks disagree. */
+  ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag, java.util.function.LongSupplier wallMillis) {
     this.meta = meta;
     this.maxLagNanos = maxLag.toNanos();
+    this.wallMillis = wallMillis;
   }
 
   /**
@@ -83,8 +90,8 @@ public final class ClusterClock {
     lastSeen.accumulateAndGet(value, Math::max);
   }
 
-  private static long localTicks() {
-    return ClockTicks.fromMillis(System.currentTimeMillis());
+  private long localTicks() {
+    return ClockTicks.fromMillis(wallMillis.getAsLong());
   }
 
   /** The atomic step: a pure function of the stored value and two constants captured before the call. */
