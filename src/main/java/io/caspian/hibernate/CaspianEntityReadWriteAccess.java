@@ -36,7 +36,7 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value, Object version) {
-    return release(key, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, version, stamp)));
+    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, version, stamp)));
   }
 
   @Override
@@ -53,7 +53,7 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
       Object currentVersion,
       Object previousVersion,
       SoftLock lock) {
-    return release(key, stamp -> stepOnState(old ->
+    return release(key, true, stamp -> stepOnState(old ->
         ReadWriteTransitions.afterUpdate(old, (LockId) lock, value, currentVersion, stamp)));
   }
 }

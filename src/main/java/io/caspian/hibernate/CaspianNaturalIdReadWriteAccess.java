@@ -34,7 +34,7 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value) {
-    return release(key, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, null, stamp)));
+    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, null, stamp)));
   }
 
   @Override
@@ -44,7 +44,7 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
 
   @Override
   public boolean afterUpdate(SharedSessionContractImplementor session, Object key, Object value, SoftLock lock) {
-    return release(key, stamp -> stepOnState(old ->
+    return release(key, true, stamp -> stepOnState(old ->
         ReadWriteTransitions.afterUpdate(old, (LockId) lock, value, null, stamp)));
   }
 }

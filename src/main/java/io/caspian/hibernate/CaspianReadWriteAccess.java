@@ -87,7 +87,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
 
   @Override
   public void unlockItem(SharedSessionContractImplementor session, Object key, SoftLock lock) {
-    release(key, stamp -> old -> new RegionStore.Outcome(
+    release(key, true, stamp -> old -> new RegionStore.Outcome(
         ReadWriteTransitions.unlock(old, (LockId) lock, stamp), Boolean.FALSE));
   }
 
@@ -114,7 +114,8 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
    * Runs a write-completion transition that needs a fresh cluster stamp; if the stamp or the transition cannot be
    * obtained, the entry may hold a stale value later, so the region is evicted.
    */
-  protected boolean release(Object key, java.util.function.LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition) {
+  protected boolean release(Object key, boolean completesLock,
+      java.util.function.LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition) {
     long stamp;
     try {
       stamp = factory().clock().advance();
@@ -123,10 +124,19 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       return false;
     }
     Function<ReadWriteState, RegionStore.Outcome> body = transition.apply(stamp);
-    RegionStore.Outcome outcome = store.transition(key, old -> body.apply(asState(old)));
+    boolean[] lockGone = new boolean[1];
+    RegionStore.Outcome outcome = store.transition(key, old -> {
+      // a completing writer always left a lock here (held locks even survive region evictions): none means
+      // memcached dropped it; set per attempt, so the last (applied) attempt decides
+      lockGone[0] = old == null;
+      return body.apply(asState(old));
+    });
     if (outcome == null) {
       store.invalidationLost();
       return false;
+    }
+    if (completesLock && lockGone[0]) {
+      factory().recordLostLock(store.name(), key);
     }
     return Boolean.TRUE.equals(outcome.answer());
   }

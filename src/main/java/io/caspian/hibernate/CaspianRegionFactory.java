@@ -44,7 +44,9 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   static final String META_CACHE = "caspian.hibernate.meta";
 
   private final UUID node = UUID.randomUUID();
+  private static final System.Logger LOG = System.getLogger(CaspianRegionFactory.class.getName());
   private final AtomicLong lockSequence = new AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder lostLocks = new java.util.concurrent.atomic.LongAdder();
   private final List<RegionStore> stores = new CopyOnWriteArrayList<>();
   private final List<RegionStore> queryStores = new CopyOnWriteArrayList<>();
 
@@ -112,6 +114,21 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
 
   long lockTimeoutTicks() {
     return ClockTicks.fromMillis(settings.lockTimeout().toMillis());
+  }
+
+  /**
+   * Soft locks of this node found gone when their writer completed: memcached dropped them (LRU eviction under memory
+   * pressure, a restart, expiry). Each is a window in which another node's stale load could have been cached; the
+   * completion then writes a released lock stamped after the write, which ends the window.
+   */
+  public long getLostLockCount() {
+    return lostLocks.sum();
+  }
+
+  void recordLostLock(String region, Object key) {
+    lostLocks.increment();
+    LOG.log(System.Logger.Level.WARNING, () -> "soft lock on " + key + " in region " + region
+        + " was gone at completion (memcached evicted or lost it); see docs/hibernate.md, Limits");
   }
 
   LockId nextLockId() {
