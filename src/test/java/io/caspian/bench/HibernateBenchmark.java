@@ -3,13 +3,9 @@ package io.caspian.bench;
 import io.caspian.hibernate.CaspianSettings;
 import io.caspian.hibernate.domain.Item;
 import io.caspian.testing.MemcachedProcess;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.spy.memcached.ConnectionFactoryBuilder;
-import net.spy.memcached.DefaultHashAlgorithm;
-import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -44,12 +40,7 @@ public class HibernateBenchmark {
   @Setup(Level.Trial)
   public void start() throws Exception {
     server = MemcachedProcess.start();
-    raw = new MemcachedClient(new ConnectionFactoryBuilder()
-        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-        .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-        .setFailureMode(FailureMode.Cancel)
-        .setDaemon(true).build(), List.of(new InetSocketAddress("127.0.0.1", server.port())));
+    raw = RawSpymemcached.connect(server.port());
     raw.set("raw-hit", 0, new byte[400]).get();
     caspian = factory("caspian");
     caspianLagging = factory("caspian-lag");

@@ -2,7 +2,6 @@ package io.caspian.bench;
 
 import io.caspian.jcache.CaspianCachingProvider;
 import io.caspian.testing.MemcachedProcess;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,9 +14,6 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.processor.EntryProcessor;
 import net.spy.memcached.CASValue;
-import net.spy.memcached.ConnectionFactoryBuilder;
-import net.spy.memcached.DefaultHashAlgorithm;
-import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,12 +54,7 @@ public class JCacheBenchmark {
   @Setup(Level.Trial)
   public void start() throws Exception {
     server = MemcachedProcess.start();
-    raw = new MemcachedClient(new ConnectionFactoryBuilder()
-        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-        .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-        .setFailureMode(FailureMode.Cancel)
-        .setDaemon(true).build(), List.of(new InetSocketAddress("127.0.0.1", server.port())));
+    raw = RawSpymemcached.connect(server.port());
     manager = new CaspianCachingProvider()
         .getCacheManager(URI.create("memcached://" + server.address() + "/bench"), null);
     cache = manager.createCache("values", new MutableConfiguration<String, String>()

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.caspian.hibernate.CaspianSettings;
 import io.caspian.testing.MemcachedExtension;
 import java.util.UUID;
 import org.hibernate.CacheMode;
 import org.hibernate.SessionFactory;
 import org.hibernate.cache.spi.access.EntityDataAccess;
-import org.hibernate.cfg.Configuration;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SessionImplementor;
 import org.hibernate.persister.entity.EntityPersister;
@@ -27,14 +25,7 @@ class BulkUpdateRaceTest {
   @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.pool(1);
 
   private SessionFactory node(String id) {
-    return new Configuration().addAnnotatedClass(Author.class).addAnnotatedClass(Book.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:bulk" + id + ";DB_CLOSE_DELAY=-1")
-        .setProperty("hibernate.hbm2ddl.auto", "update")
-        .setProperty("hibernate.cache.use_second_level_cache", "true")
-        .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, memcached.addresses())
-        .setProperty(CaspianSettings.NAMESPACE, "bulk" + id)
-        .buildSessionFactory();
+    return CoverageNodes.caspian(memcached.addresses(), "bulk" + id, "bulk" + id).buildSessionFactory();
   }
 
   @Test

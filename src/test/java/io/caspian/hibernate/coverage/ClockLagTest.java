@@ -6,7 +6,6 @@ import io.caspian.hibernate.CaspianSettings;
 import io.caspian.testing.MemcachedExtension;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,14 +18,7 @@ class ClockLagTest {
   @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.pool(1);
 
   private static SessionFactory node(String id, long lagMillis) {
-    return new Configuration().addAnnotatedClass(Author.class).addAnnotatedClass(Book.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:lag" + id + ";DB_CLOSE_DELAY=-1")
-        .setProperty("hibernate.hbm2ddl.auto", "update")
-        .setProperty("hibernate.cache.use_second_level_cache", "true")
-        .setProperty("hibernate.generate_statistics", "true")
-        .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, memcached.addresses())
-        .setProperty(CaspianSettings.NAMESPACE, "lag" + id)
+    return CoverageNodes.caspian(memcached.addresses(), "lag" + id, "lag" + id)
         .setProperty(CaspianSettings.CLOCK_MAX_LAG, Long.toString(lagMillis))
         .buildSessionFactory();
   }

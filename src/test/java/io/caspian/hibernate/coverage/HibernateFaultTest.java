@@ -7,7 +7,6 @@ import io.caspian.hibernate.CaspianSettings;
 import io.caspian.testing.MemcachedExtension;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,14 +18,7 @@ class HibernateFaultTest {
   @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.pool(1);
 
   private static SessionFactory node(String id) {
-    return new Configuration().addAnnotatedClass(Author.class).addAnnotatedClass(Book.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:fault" + id + ";DB_CLOSE_DELAY=-1")
-        .setProperty("hibernate.hbm2ddl.auto", "update")
-        .setProperty("hibernate.cache.use_second_level_cache", "true")
-        .setProperty("hibernate.generate_statistics", "true")
-        .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, memcached.addresses())
-        .setProperty(CaspianSettings.NAMESPACE, "fault" + id)
+    return CoverageNodes.caspian(memcached.addresses(), "fault" + id, "fault" + id)
         .setProperty(CaspianSettings.TIMEOUT, "200")
         .buildSessionFactory();
   }

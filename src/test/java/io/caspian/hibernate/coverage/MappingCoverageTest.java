@@ -45,19 +45,7 @@ class MappingCoverageTest {
   }
 
   private Configuration configuration() {
-    return new Configuration()
-        .addAnnotatedClass(Author.class).addAnnotatedClass(Book.class).addAnnotatedClass(Country.class)
-        .addAnnotatedClass(Vehicle.class).addAnnotatedClass(Car.class).addAnnotatedClass(Bike.class)
-        .addAnnotatedClass(OrderLine.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:cov" + id + ";DB_CLOSE_DELAY=-1")
-        .setProperty("hibernate.hbm2ddl.auto", "update")
-        .setProperty("hibernate.cache.use_second_level_cache", "true")
-        .setProperty("hibernate.cache.use_query_cache", "true")
-        .setProperty("hibernate.generate_statistics", "true")
-        .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, memcached.addresses())
-        .setProperty(CaspianSettings.NAMESPACE, "cov" + id)
-        .setProperty(CaspianSettings.SERIALIZATION_ALLOW, "io.caspian.hibernate.coverage.*");
+    return CoverageNodes.caspian(memcached.addresses(), "cov" + id, "cov" + id);
   }
 
   private static <T> T read(SessionFactory node, Function<Session, T> work) {
