@@ -60,6 +60,11 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** The memcached servers of the pool, for fault injection. */
+  MemcachedProcess memcached(int index) {
+    return memcached.get(index);
+  }
+
   int size() {
     return ports.size();
   }
