@@ -2,27 +2,17 @@ package io.caspian.cluster;
 
 import jakarta.persistence.Cacheable;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Version;
+import jakarta.persistence.Table;
 import org.hibernate.annotations.Cache;
 import org.hibernate.annotations.CacheConcurrencyStrategy;
+import org.hibernate.annotations.NaturalIdCache;
 
-/** The hot entity of the cluster workload: a versioned counter, READ_WRITE-cached. */
-@Entity
+/** The hot entity as release 1 of the application maps it. */
+@Entity(name = "Account")
+@Table(name = "Account")
 @Cacheable
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
-public class Account {
-  @Id
-  Long id;
-
-  long balance;
-
-  @Version
-  long version;
-
+@NaturalIdCache
+public class Account extends AccountBase {
   protected Account() {}
-
-  Account(Long id) {
-    this.id = id;
-  }
 }

@@ -7,29 +7,47 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.hibernate.CacheMode;
+import org.hibernate.Hibernate;
+import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.StaleStateException;
+import org.hibernate.cache.spi.access.CollectionDataAccess;
 import org.hibernate.cache.spi.access.EntityDataAccess;
+import org.hibernate.cache.spi.entry.CollectionCacheEntry;
 import org.hibernate.cache.spi.entry.StandardCacheEntryImpl;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.persister.collection.CollectionPersister;
 import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.stat.Statistics;
 
 /**
  * One application server of the cluster: a JPA application (Caspian or stock hibernate-jcache as its second-level
  * cache) behind a plain HTTP endpoint on 127.0.0.1. Prints {@code PORT n} once it listens.
  *
- * <p>Arguments: jdbc url, memcached servers, namespace, {@code caspian} or {@code stock}.
+ * <p>Arguments: jdbc url, memcached servers, namespace, {@code caspian} or {@code stock}, release ({@code v1} or
+ * {@code v2}: which mapping of the account it deploys), soft-lock timeout in seconds.
  */
 public final class AppNode {
-  private final SessionFactory factory;
+  private static final String BALANCE_QUERY = "select a.balance from Account a where a.id = :id";
 
-  private AppNode(SessionFactory factory) {
+  private final SessionFactory factory;
+  private final Class<? extends AccountBase> type;
+
+  private AppNode(SessionFactory factory, Class<? extends AccountBase> type) {
     this.factory = factory;
+    this.type = type;
   }
 
   public static void main(String[] args) throws Exception {
@@ -37,16 +55,20 @@ public final class AppNode {
     String servers = args[1];
     String namespace = args[2];
     boolean caspian = args[3].equals("caspian");
-    Configuration c = new Configuration().addAnnotatedClass(Account.class)
+    Class<? extends AccountBase> type = args[4].equals("v2") ? AccountV2.class : Account.class;
+    String lockTimeout = args[5];
+    Configuration c = new Configuration().addAnnotatedClass(type)
         .setProperty("hibernate.connection.url", jdbcUrl)
         .setProperty("hibernate.connection.pool_size", "8")
-        .setProperty("hibernate.hbm2ddl.auto", "update")
+        .setProperty("hibernate.hbm2ddl.auto", "none")
         .setProperty("hibernate.cache.use_second_level_cache", "true")
+        .setProperty("hibernate.cache.use_query_cache", "true")
         .setProperty("hibernate.generate_statistics", "true");
     if (caspian) {
       c.setProperty("hibernate.cache.region.factory_class", "caspian")
           .setProperty(CaspianSettings.SERVERS, servers)
-          .setProperty(CaspianSettings.NAMESPACE, namespace);
+          .setProperty(CaspianSettings.NAMESPACE, namespace)
+          .setProperty(CaspianSettings.LOCK_TIMEOUT, lockTimeout);
     } else {
       // hibernate-jcache cannot take a memcached:// URI, so the Caspian default manager is set up by properties
       System.setProperty("caspian.memcached.servers", servers);
@@ -56,14 +78,19 @@ public final class AppNode {
           .setProperty("hibernate.javax.cache.provider", "io.caspian.jcache.CaspianCachingProvider")
           .setProperty("hibernate.javax.cache.missing_cache_strategy", "create");
     }
-    AppNode node = new AppNode(c.buildSessionFactory());
+    AppNode node = new AppNode(c.buildSessionFactory(), type);
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     http.setExecutor(Executors.newFixedThreadPool(8));
-    http.createContext("/read", e -> node.respond(e, () -> node.read(id(e))));
-    http.createContext("/increment", e -> node.respond(e, () -> node.increment(id(e))));
-    http.createContext("/stale", e -> node.respond(e, () -> Integer.toString(node.staleEntries(ids(e)))));
-    http.createContext("/hits", e -> node.respond(e, () -> node.factory.getStatistics().getSecondLevelCacheHitCount()
-        + " " + node.factory.getStatistics().getSecondLevelCacheMissCount()));
+    http.createContext("/read", e -> node.respond(e, q -> node.read(id(q))));
+    http.createContext("/byCode", e -> node.respond(e, q -> node.byCode(id(q))));
+    http.createContext("/query", e -> node.respond(e, q -> node.queryBalance(id(q))));
+    http.createContext("/items", e -> node.respond(e, q -> node.items(id(q))));
+    http.createContext("/increment", e -> node.respond(e, q ->
+        node.withRetry(s -> node.increment(s, id(q), Long.parseLong(q.getOrDefault("holdMs", "0"))))));
+    http.createContext("/shift", e -> node.respond(e, q -> node.withRetry(s -> node.shift(s, id(q)))));
+    http.createContext("/stale", e -> node.respond(e, q -> node.audit(ids(q))));
+    http.createContext("/cached", e -> node.respond(e, q -> Boolean.toString(node.isCacheable(id(q)))));
+    http.createContext("/hits", e -> node.respond(e, q -> node.hits()));
     http.start();
     System.out.println("PORT " + http.getAddress().getPort());
     System.out.flush();
@@ -72,22 +99,65 @@ public final class AppNode {
   /** "version balance" as this node serves it (from the cache when it can). */
   private String read(long id) {
     return factory.fromTransaction(s -> {
-      Account a = s.find(Account.class, id);
+      AccountBase a = s.find(type, id);
       return a.version + " " + a.balance;
     });
   }
 
-  /** Adds one, retrying optimistic-lock conflicts; answers "version attempts" of the committed write. */
-  private String increment(long id) {
+  /** The same through the natural-id cache. */
+  private String byCode(long id) {
+    return factory.fromTransaction(s -> {
+      AccountBase a = s.bySimpleNaturalId(type).load(AccountBase.code(id));
+      return a.version + " " + a.balance;
+    });
+  }
+
+  /** The balance through the query cache. */
+  private String queryBalance(long id) {
+    return factory.fromTransaction(s -> Long.toString(balanceQuery(s, id)));
+  }
+
+  private static long balanceQuery(Session s, long id) {
+    return s.createQuery(BALANCE_QUERY, Long.class).setParameter("id", id).setCacheable(true).getSingleResult();
+  }
+
+  /** "min max" of the account's collection as this node serves it (from the collection cache when it can). */
+  private String items(long id) {
+    return factory.fromTransaction(s -> {
+      AccountBase a = s.find(type, id);
+      Hibernate.initialize(a.items);
+      return Collections.min(a.items) + " " + Collections.max(a.items);
+    });
+  }
+
+  private String increment(Session s, long id, long holdMs) {
+    AccountBase a = s.find(type, id);
+    a.balance++;
+    s.flush();
+    if (holdMs > 0) {
+      // the soft lock is taken: hold the transaction open, so that a kill -9 lands mid-transaction
+      sleep(holdMs);
+    }
+    return Long.toString(a.version);
+  }
+
+  /** Adds max+1 to the collection and drops its minimum once it holds more than three: both only ever grow. */
+  private String shift(Session s, long id) {
+    AccountBase a = s.find(type, id);
+    long max = Collections.max(a.items);
+    a.items.add(max + 1);
+    if (a.items.size() > 3) {
+      a.items.remove(Collections.min(a.items));
+    }
+    s.flush();
+    return a.version + " " + Collections.min(a.items) + " " + (max + 1);
+  }
+
+  /** Runs a write, retrying optimistic-lock conflicts; answers its result and the attempts it took. */
+  private String withRetry(Function<Session, String> write) {
     for (int attempt = 1; ; attempt++) {
       try {
-        long version = factory.fromTransaction(s -> {
-          Account a = s.find(Account.class, id);
-          a.balance++;
-          s.flush();
-          return a.version;
-        });
-        return version + " " + attempt;
+        return factory.fromTransaction(write) + " " + attempt;
       } catch (jakarta.persistence.OptimisticLockException | StaleStateException e) {
         if (attempt >= 50) {
           throw e;
@@ -96,43 +166,90 @@ public final class AppNode {
     }
   }
 
-  /** How many cached entries differ from the database (read around the cache). */
-  private int staleEntries(List<Long> ids) {
+  /**
+   * "entities collections queries": how many cached entries, cached collections and query-cache answers differ
+   * from the database (read around the cache).
+   */
+  private String audit(List<Long> ids) {
     SessionFactoryImplementor sfi = factory.unwrap(SessionFactoryImplementor.class);
-    EntityPersister persister = sfi.getMappingMetamodel().getEntityDescriptor(Account.class);
-    EntityDataAccess access = persister.getCacheAccessStrategy();
-    int stale = 0;
+    EntityPersister persister = sfi.getMappingMetamodel().getEntityDescriptor(type);
+    CollectionPersister collection = sfi.getMappingMetamodel()
+        .getCollectionDescriptor(persister.getEntityName() + ".items");
+    EntityDataAccess entities = persister.getCacheAccessStrategy();
+    CollectionDataAccess collections = collection.getCacheAccessStrategy();
+    int staleEntities = 0;
+    int staleCollections = 0;
+    int staleQueries = 0;
     for (long id : ids) {
-      Object[] db = factory.fromTransaction(s -> {
+      Object[] row = factory.fromTransaction(s -> {
         s.setCacheMode(CacheMode.IGNORE);
-        return (Object[]) s.createNativeQuery("select balance, version from Account where id = " + id, Object[].class)
+        return s.createNativeQuery("select balance, version from Account where id = " + id, Object[].class)
             .getSingleResult();
       });
+      Set<Long> dbItems = factory.fromTransaction(s -> s.createNativeQuery(
+          "select items from Account_items where Account_id = " + id, Long.class).getResultList().stream()
+          .collect(Collectors.toSet()));
+      long dbVersion = ((Number) row[1]).longValue();
       try (SharedSessionContractImplementor s = (SharedSessionContractImplementor) factory.openSession()) {
-        Object cached = access.get(s, access.generateCacheKey(id, persister, sfi, null));
-        if (cached instanceof StandardCacheEntryImpl entry
-            && ((Number) entry.getVersion()).longValue() != ((Number) db[1]).longValue()) {
-          stale++;
+        Object cached = entities.get(s, entities.generateCacheKey(id, persister, sfi, null));
+        if (cached instanceof StandardCacheEntryImpl entry && ((Number) entry.getVersion()).longValue() != dbVersion) {
+          staleEntities++;
+        }
+        Object cachedItems = collections.get(s, collections.generateCacheKey(id, collection, sfi, null));
+        if (cachedItems instanceof CollectionCacheEntry entry
+            && !new HashSet<>(Arrays.asList(entry.getState())).equals(dbItems)) {
+          staleCollections++;
         }
       }
+      if (factory.fromTransaction(s -> balanceQuery(s, id)) != ((Number) row[0]).longValue()) {
+        staleQueries++;
+      }
     }
-    return stale;
+    return staleEntities + " " + staleCollections + " " + staleQueries;
   }
 
-  private static long id(HttpExchange e) {
-    return Long.parseLong(e.getRequestURI().getQuery().replace("id=", ""));
+  /** Whether the entity is served from the cache again (no soft lock left behind): read twice, the second hits. */
+  private boolean isCacheable(long id) {
+    read(id);
+    long before = factory.getStatistics().getSecondLevelCacheHitCount();
+    read(id);
+    return factory.getStatistics().getSecondLevelCacheHitCount() > before;
   }
 
-  private static List<Long> ids(HttpExchange e) {
-    return java.util.Arrays.stream(e.getRequestURI().getQuery().replace("ids=", "").split(","))
-        .map(Long::parseLong).toList();
+  /** "hits misses": entity, collection, natural-id and query cache together. */
+  private String hits() {
+    Statistics st = factory.getStatistics();
+    return (st.getSecondLevelCacheHitCount() + st.getNaturalIdCacheHitCount() + st.getQueryCacheHitCount()) + " "
+        + (st.getSecondLevelCacheMissCount() + st.getNaturalIdCacheMissCount() + st.getQueryCacheMissCount());
   }
 
-  private void respond(HttpExchange e, java.util.function.Supplier<String> body) throws IOException {
+  private static long id(Map<String, String> query) {
+    return Long.parseLong(query.get("id"));
+  }
+
+  private static List<Long> ids(Map<String, String> query) {
+    return Arrays.stream(query.get("ids").split(",")).map(Long::parseLong).toList();
+  }
+
+  private static Map<String, String> query(HttpExchange e) {
+    String raw = e.getRequestURI().getQuery();
+    return raw == null ? Map.of() : Arrays.stream(raw.split("&")).map(p -> p.split("=", 2))
+        .collect(Collectors.toMap(p -> p[0], p -> p.length > 1 ? p[1] : ""));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void respond(HttpExchange e, Function<Map<String, String>, String> body) throws IOException {
     int code = 200;
     String text;
     try {
-      text = body.get();
+      text = body.apply(query(e));
     } catch (RuntimeException ex) {
       code = 500;
       text = ex.toString();

@@ -29,35 +29,78 @@ import org.h2.tools.Server;
  */
 final class Cluster implements AutoCloseable {
   static final int ACCOUNTS = 5;
+  /** Seconds after which Caspian presumes a soft lock's writer dead; short, so a killed node's locks clear quickly. */
+  static final int LOCK_TIMEOUT_SECONDS = 5;
 
   private final List<MemcachedProcess> memcached = new ArrayList<>();
   private final Server database;
   private final List<Process> nodes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String regionFactory;
+  private final String servers;
+  private final String namespace;
   final String jdbcUrl;
 
   Cluster(int nodeCount, int memcachedCount, String regionFactory) throws Exception {
+    this(nodeCount, memcachedCount, 64, regionFactory);
+  }
+
+  /** {@code memcachedMb} per memcached server: a few MB put the pool under LRU eviction. */
+  Cluster(int nodeCount, int memcachedCount, int memcachedMb, String regionFactory) throws Exception {
+    this.regionFactory = regionFactory;
     try {
       for (int i = 0; i < memcachedCount; i++) {
-        memcached.add(MemcachedProcess.start());
+        memcached.add(MemcachedProcess.start(memcachedMb, List.of()));
       }
       database = Server.createTcpServer("-tcpPort", Integer.toString(freePort()), "-ifNotExists").start();
       jdbcUrl = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:cluster"
           + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
       createSchema();
-      String servers = String.join(",", memcached.stream().map(MemcachedProcess::address).toList());
-      String namespace = "cluster" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+      servers = String.join(",", memcached.stream().map(MemcachedProcess::address).toList());
+      namespace = "cluster" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
       for (int i = 0; i < nodeCount; i++) {
-        nodes.add(startNode(servers, namespace, regionFactory));
+        nodes.add(startNode("v1"));
+        ports.add(0);
       }
-      for (Process node : nodes) {
-        ports.add(awaitPort(node));
+      for (int i = 0; i < nodeCount; i++) {
+        ports.set(i, awaitPort(nodes.get(i)));
       }
     } catch (Exception e) {
       close();
       throw e;
     }
+  }
+
+  /** A node answered, with an error: the application failed the request (not the network). */
+  static final class ServerError extends IOException {
+    ServerError(String message) {
+      super(message);
+    }
+  }
+
+  /** The memcached server list, for a client of the test's own (a noisy neighbour). */
+  String servers() {
+    return servers;
+  }
+
+  /** kill -9 of application node {@code index}: in-flight transactions die with it, its soft locks stay behind. */
+  void killNode(int index) throws InterruptedException {
+    Process node = nodes.get(index);
+    node.destroyForcibly();
+    node.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts node {@code index} again (after {@link #killNode} or to redeploy it) with mapping release v1 or v2. */
+  void restartNode(int index, String release) throws Exception {
+    killNode(index);
+    Process node = startNode(release);
+    nodes.set(index, node);
+    ports.set(index, awaitPort(node));
+  }
+
+  boolean isUp(int index) {
+    return nodes.get(index).isAlive();
   }
 
   /** The memcached servers of the pool, for fault injection. */
@@ -75,9 +118,52 @@ final class Cluster implements AutoCloseable {
         URI.create("http://127.0.0.1:" + ports.get(index) + path)).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("node " + index + " answered " + response.statusCode() + ": " + response.body());
+      throw new ServerError("node " + index + " answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
+  }
+
+  /** What is left at quiescence: cached state against the database, acknowledged increments against the rows. */
+  record Audit(long staleEntities, long staleCollections, long staleQueries, long lostUpdates,
+      long unacknowledgedCommits, long uncacheable) {
+    long staleEntries() {
+      return staleEntities + staleCollections + staleQueries;
+    }
+  }
+
+  /**
+   * Checks every live node's cached entities, collections and query results against the database, and the
+   * database's balances against the increments the driver saw acknowledged ({@code acknowledged[id]}). A balance
+   * above the acknowledged count is an increment whose answer was lost with a killed node: not a lost update.
+   */
+  Audit audit(long[] acknowledged) throws Exception {
+    String ids = String.join(",", java.util.stream.IntStream.rangeClosed(1, ACCOUNTS)
+        .mapToObj(Integer::toString).toList());
+    long[] stale = new long[3];
+    for (int node = 0; node < size(); node++) {
+      if (!isUp(node)) {
+        continue;
+      }
+      String[] answer = call(node, "/stale?ids=" + ids).trim().split(" ");
+      for (int i = 0; i < 3; i++) {
+        stale[i] += Long.parseLong(answer[i]);
+      }
+    }
+    long uncacheable = 0;
+    for (int id = 1; id <= ACCOUNTS; id++) {
+      int node = id % size();
+      if (isUp(node) && !Boolean.parseBoolean(call(node, "/cached?id=" + id).trim())) {
+        uncacheable++;
+      }
+    }
+    long lost = 0;
+    long unacknowledged = 0;
+    for (int id = 1; id <= ACCOUNTS; id++) {
+      long balance = balance(id);
+      lost += Math.max(0, acknowledged[id] - balance);
+      unacknowledged += Math.max(0, balance - acknowledged[id]);
+    }
+    return new Audit(stale[0], stale[1], stale[2], lost, unacknowledged, uncacheable);
   }
 
   long balance(long id) throws SQLException {
@@ -90,20 +176,25 @@ final class Cluster implements AutoCloseable {
 
   private void createSchema() throws SQLException {
     try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
-      s.execute("create table Account (id bigint not null primary key, balance bigint not null, "
-          + "version bigint not null)");
+      // release 2 of the application maps the nullable note column, release 1 does not
+      s.execute("create table Account (id bigint not null primary key, code varchar(32) not null unique, "
+          + "balance bigint not null, version bigint not null, note varchar(255))");
+      s.execute("create table Account_items (Account_id bigint not null, items bigint not null, "
+          + "primary key (Account_id, items))");
       for (int id = 1; id <= ACCOUNTS; id++) {
-        s.execute("insert into Account values (" + id + ", 0, 0)");
+        s.execute("insert into Account values (" + id + ", '" + AccountBase.code(id) + "', 0, 0, null)");
+        s.execute("insert into Account_items values (" + id + ", 1)");
       }
     }
   }
 
-  private Process startNode(String servers, String namespace, String regionFactory) throws IOException {
+  private Process startNode(String release) throws IOException {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     return new ProcessBuilder(java, "-cp", cp, "-Xmx256m",
         "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
-        AppNode.class.getName(), jdbcUrl, servers, namespace, regionFactory)
+        AppNode.class.getName(), jdbcUrl, servers, namespace, regionFactory, release,
+        Integer.toString(LOCK_TIMEOUT_SECONDS))
         .redirectErrorStream(true).start();
   }
 
