@@ -16,12 +16,22 @@ public final class CaspianCacheKey implements Serializable {
   private final String tenant;
   /** The id as Hibernate gave it, for {@code getCacheKeyId}; not part of identity and not stored. */
   private final transient Object original;
+  /**
+   * The fingerprint of the mapping this key was made for ({@link MappingFingerprint}); 0 = unknown. Not part of
+   * identity and not stored, so every mapping of an entity shares one memcached key and its invalidations.
+   */
+  private final transient int mapping;
 
   CaspianCacheKey(String role, Serializable id, String tenant, Object original) {
+    this(role, id, tenant, original, 0);
+  }
+
+  CaspianCacheKey(String role, Serializable id, String tenant, Object original, int mapping) {
     this.role = Objects.requireNonNull(role);
     this.id = id;
     this.tenant = tenant;
     this.original = original;
+    this.mapping = mapping;
   }
 
   public String role() {
@@ -39,6 +49,11 @@ public final class CaspianCacheKey implements Serializable {
   /** The id as Hibernate passed it in (the disassembled id after deserialization). */
   public Object original() {
     return original != null ? original : id;
+  }
+
+  /** The mapping fingerprint the key was made for, 0 when unknown (e.g. after deserialization). */
+  public int mapping() {
+    return mapping;
   }
 
   @Override

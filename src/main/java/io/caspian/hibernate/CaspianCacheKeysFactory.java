@@ -10,20 +10,25 @@ import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.type.BasicType;
 import org.hibernate.type.Type;
 
-/** Produces {@link CaspianCacheKey}s: small, serializable, equal bytes in every JVM. */
+/**
+ * Produces {@link CaspianCacheKey}s: small, serializable, equal bytes in every JVM. Each key also carries, outside
+ * its identity, the fingerprint of the persister's mapping, which the regions store with every value they cache.
+ */
 public final class CaspianCacheKeysFactory implements CacheKeysFactory {
   public static final CaspianCacheKeysFactory INSTANCE = new CaspianCacheKeysFactory();
 
   @Override
   public Object createEntityKey(
       Object id, EntityPersister persister, SessionFactoryImplementor factory, String tenantIdentifier) {
-    return key(persister.getRootEntityName(), id, persister.getIdentifierType(), factory, tenantIdentifier);
+    return key(persister.getRootEntityName(), id, persister.getIdentifierType(), factory, tenantIdentifier,
+        MappingFingerprint.entity(persister));
   }
 
   @Override
   public Object createCollectionKey(
       Object id, CollectionPersister persister, SessionFactoryImplementor factory, String tenantIdentifier) {
-    return key(persister.getRole(), id, persister.getKeyType(), factory, tenantIdentifier);
+    return key(persister.getRole(), id, persister.getKeyType(), factory, tenantIdentifier,
+        MappingFingerprint.collection(persister));
   }
 
   @Override
@@ -34,7 +39,8 @@ public final class CaspianCacheKeysFactory implements CacheKeysFactory {
         persister.getRootEntityName() + "##NaturalId",
         canonical(disassembled),
         session.getTenantIdentifier(),
-        disassembled);
+        disassembled,
+        MappingFingerprint.naturalId(persister));
   }
 
   @Override
@@ -53,9 +59,9 @@ public final class CaspianCacheKeysFactory implements CacheKeysFactory {
   }
 
   private static CaspianCacheKey key(
-      String role, Object id, Type type, SessionFactoryImplementor factory, String tenant) {
+      String role, Object id, Type type, SessionFactoryImplementor factory, String tenant, int mapping) {
     Object coerced = type instanceof BasicType<?> basic ? basic.getJavaTypeDescriptor().coerce(id) : id;
-    return new CaspianCacheKey(role, canonical(type.disassemble(coerced, factory)), tenant, coerced);
+    return new CaspianCacheKey(role, canonical(type.disassemble(coerced, factory)), tenant, coerced, mapping);
   }
 
   /** Arrays compare by identity; lists by value, so the key's equals and its serialized form agree. */

@@ -36,7 +36,7 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value, Object version) {
-    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, version, stamp)));
+    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), version, stamp)));
   }
 
   @Override
@@ -54,6 +54,6 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
       Object previousVersion,
       SoftLock lock) {
     return release(key, true, stamp -> stepOnState(old ->
-        ReadWriteTransitions.afterUpdate(old, (LockId) lock, value, currentVersion, stamp)));
+        ReadWriteTransitions.afterUpdate(old, (LockId) lock, MappedValue.wrap(key, value), currentVersion, stamp)));
   }
 }

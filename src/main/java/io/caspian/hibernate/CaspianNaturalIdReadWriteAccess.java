@@ -34,7 +34,7 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value) {
-    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, value, null, stamp)));
+    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), null, stamp)));
   }
 
   @Override
@@ -45,6 +45,6 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
   @Override
   public boolean afterUpdate(SharedSessionContractImplementor session, Object key, Object value, SoftLock lock) {
     return release(key, true, stamp -> stepOnState(old ->
-        ReadWriteTransitions.afterUpdate(old, (LockId) lock, value, null, stamp)));
+        ReadWriteTransitions.afterUpdate(old, (LockId) lock, MappedValue.wrap(key, value), null, stamp)));
   }
 }

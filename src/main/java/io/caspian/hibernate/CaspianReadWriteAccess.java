@@ -46,7 +46,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     if (txTimestamp == ClusterClock.UNAVAILABLE) {
       return null;
     }
-    return ReadWriteTransitions.read(asState(store.read(key)), txTimestamp);
+    return store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key)), txTimestamp));
   }
 
   @Override
@@ -62,10 +62,13 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       return false;
     }
     long now = factory().clock().now();
+    Object stored = MappedValue.wrap(key, value);
     // a failed put needs no recovery: nothing was cached
     // a load by a transaction that began before the region's last eviction may hold pre-eviction rows
     return Boolean.TRUE.equals(answer(store.load(key, txTimestamp, step(old ->
-        ReadWriteTransitions.putFromLoad(old, value, version, txTimestamp, now, minimalPut, order)))));
+        old instanceof CachedItem item && MappedValue.isForeign(key, item.value())
+            ? ReadWriteTransitions.replaceForeign(item, stored, version, txTimestamp, order)
+            : ReadWriteTransitions.putFromLoad(old, stored, version, txTimestamp, now, minimalPut, order)))));
   }
 
   @Override

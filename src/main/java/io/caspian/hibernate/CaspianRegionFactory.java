@@ -125,6 +125,14 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     return lostLocks.sum();
   }
 
+  /**
+   * Reads that found an entry cached by another mapping of the same entity, collection or natural id (a node of a
+   * rolling deploy running other classes) and treated it as a miss; see {@link MappedValue}.
+   */
+  public long getMappingMismatchCount() {
+    return stores.stream().mapToLong(RegionStore::mappingMismatches).sum();
+  }
+
   void recordLostLock(String region, Object key) {
     lostLocks.increment();
     LOG.log(System.Logger.Level.WARNING, () -> "soft lock on " + key + " in region " + region

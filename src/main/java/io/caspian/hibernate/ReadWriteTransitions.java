@@ -109,6 +109,20 @@ public final class ReadWriteTransitions {
     return new Step(new CachedItem(value, version, txTimestamp), true);
   }
 
+  /**
+   * putFromLoad over an item another mapping wrote (a rolling deploy), which this node cannot read: replace it when
+   * the load is at least as fresh, so that entries of a retired mapping do not stay unreadable until the row changes.
+   * An item stays until an update replaces it, so no update came after its timestamp; a load that began at or after
+   * that saw the same row. The item's version, when comparable, must not be newer (it may have been cached by the
+   * version rule after a write our load predates); an incomparable version keeps the item.
+   */
+  public static Step replaceForeign(
+      CachedItem item, Object value, Object version, long txTimestamp, VersionOrder order) {
+    boolean fresh = txTimestamp >= item.timestamp()
+        && (item.version() == null || order.isAtMost(item.version(), version));
+    return fresh ? new Step(new CachedItem(value, version, txTimestamp), true) : Step.unchanged(item);
+  }
+
   private static boolean isWritable(
       ReadWriteState old, Object version, long txTimestamp, long now, VersionOrder order) {
     if (old instanceof CachedItem item) {

@@ -3,6 +3,8 @@ package io.caspian.hibernate;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -18,6 +20,8 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
  * are skipped, and a lost invalidation makes the region owe an eviction ({@link #invalidationLost()}).
  */
 public final class RegionStore implements DomainDataStorageAccess {
+  private static final System.Logger LOG = System.getLogger(RegionStore.class.getName());
+
   /** The key of the region epoch, inside the region's own cache so that a read fetches both in one multi-get. */
   enum EpochKey {
     EPOCH
@@ -27,6 +31,8 @@ public final class RegionStore implements DomainDataStorageAccess {
   private final Cache<Object, Object> cache;
   private final ClusterClock clock;
   private volatile boolean owesEviction;
+  private final LongAdder mappingMismatches = new LongAdder();
+  private final AtomicBoolean mismatchLogged = new AtomicBoolean();
 
   public RegionStore(String name, Cache<Object, Object> cache, ClusterClock clock) {
     this.name = name;
@@ -176,16 +182,45 @@ public final class RegionStore implements DomainDataStorageAccess {
     return owesEviction;
   }
 
+  /**
+   * The value Hibernate may assemble for {@code key} out of a stored one: unwrapped from its {@link MappedValue}, or
+   * null (a miss, counted) when another mapping of the same role wrote it, e.g. a node of a rolling deploy.
+   */
+  public Object readableValue(Object key, Object stored) {
+    if (!(stored instanceof MappedValue mapped)) {
+      return stored; // query results, timestamps, or written with no known mapping
+    }
+    int reader = MappedValue.mappingOf(key);
+    if (mapped.readableBy(reader)) {
+      return mapped.value();
+    }
+    mappingMismatches.increment();
+    if (mismatchLogged.compareAndSet(false, true)) {
+      // once per region: during a rolling deploy every read of a shared entry would log otherwise
+      LOG.log(System.Logger.Level.INFO, () -> "region " + name + " holds entries of another mapping of " + key
+          + " (fingerprint " + mapped.mapping() + ", this node " + reader + "): read as misses until rewritten;"
+          + " expected during a rolling deploy");
+    }
+    return null;
+  }
+
+  /** Reads of this region that found an entry written by another mapping and treated it as a miss. */
+  public long mappingMismatches() {
+    return mappingMismatches.sum();
+  }
+
   // ---- DomainDataStorageAccess, for Hibernate's stock access strategies and the query-results region ----
 
   @Override
   public Object getFromCache(Object key, SharedSessionContractImplementor session) {
-    return read(key);
+    return readableValue(key, read(key));
   }
 
   @Override
   public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
-    transition(key, old -> new Outcome(value, Boolean.TRUE));
+    // READ_ONLY / NONSTRICT_READ_WRITE values (the READ_WRITE access wraps inside its CachedItem instead)
+    Object stored = MappedValue.wrap(key, value);
+    transition(key, old -> new Outcome(stored, Boolean.TRUE));
   }
 
   @Override
@@ -200,7 +235,9 @@ public final class RegionStore implements DomainDataStorageAccess {
 
   @Override
   public boolean contains(Object key) {
-    return read(key) != null;
+    // another mapping's entry does not count: a minimal put must replace it, not keep it forever
+    Object stored = read(key);
+    return stored != null && !MappedValue.isForeign(key, stored);
   }
 
   @Override

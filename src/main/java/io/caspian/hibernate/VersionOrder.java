@@ -21,8 +21,21 @@ public final class VersionOrder {
 
   /** Whether {@code candidate} is strictly newer than {@code current}; false when either is unknown. */
   public boolean isNewer(Object current, Object candidate) {
-    return comparator != null && current != null && candidate != null
-        && comparator.compare(current, candidate) < 0;
+    return comparator != null && current != null && candidate != null && compare(current, candidate) < 0;
+  }
+
+  /** Whether {@code candidate} is the same as or newer than {@code current}; false when either is unknown. */
+  public boolean isAtMost(Object current, Object candidate) {
+    return comparator != null && current != null && candidate != null && compare(current, candidate) <= 0;
+  }
+
+  private int compare(Object current, Object candidate) {
+    try {
+      return comparator.compare(current, candidate);
+    } catch (ClassCastException incomparable) {
+      // another mapping's version type (a rolling deploy changed it): unknown, so the candidate never wins
+      return Integer.MAX_VALUE;
+    }
   }
 
   /** The newer of two versions; a known version wins over null. */

@@ -30,6 +30,16 @@ class CaspianCacheKeyTest {
     assertNotEquals(a, new CaspianCacheKey("Other", 7L, null, 7L));
   }
 
+  @Test
+  void theMappingFingerprintIsNeitherIdentityNorStored() throws Exception {
+    CaspianCacheKey v1 = new CaspianCacheKey("Item", 7L, null, 7L, 11);
+    CaspianCacheKey v2 = new CaspianCacheKey("Item", 7L, null, 7L, 22);
+    assertEquals(v1, v2);
+    assertArrayEquals(bytes(v1), bytes(v2), "one memcached key for both mappings: invalidations cross them");
+    assertArrayEquals(bytes(v1), bytes(new CaspianCacheKey("Item", 7L, null, 7L)));
+    assertEquals(11, v1.mapping());
+  }
+
   private static byte[] bytes(Object value) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ObjectOutputStream stream = new ObjectOutputStream(out)) {

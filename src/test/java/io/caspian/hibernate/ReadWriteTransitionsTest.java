@@ -284,4 +284,48 @@ class ReadWriteTransitionsTest {
       assertFalse(ReadWriteTransitions.remove(null).changes(null));
     }
   }
+
+  /** putFromLoad over an entry another mapping wrote (rolling deploy). */
+  @Nested
+  class ReplaceForeign {
+    private final CachedItem foreign = new CachedItem(new MappedValue(7, "v1 state"), 3, 50);
+
+    @Test
+    void aLoadAtLeastAsFreshReplacesIt() {
+      Step step = ReadWriteTransitions.replaceForeign(foreign, "v2 state", 3, 50, INTS);
+      assertTrue(step.accepted());
+      assertEquals(new CachedItem("v2 state", 3, 50), step.next());
+    }
+
+    @Test
+    void aLoadThatBeganBeforeTheItemKeepsIt() {
+      assertSame(foreign, ReadWriteTransitions.replaceForeign(foreign, "v2 state", 3, 49, INTS).next());
+    }
+
+    @Test
+    void anOlderVersionKeepsIt() {
+      assertFalse(ReadWriteTransitions.replaceForeign(foreign, "v2 state", 2, 60, INTS).accepted());
+    }
+
+    @Test
+    void anIncomparableOrUnknownVersionKeepsIt() {
+      assertFalse(ReadWriteTransitions.replaceForeign(foreign, "v2 state", 3L, 60, INTS).accepted(),
+          "the version type changed between the mappings");
+      assertFalse(ReadWriteTransitions.replaceForeign(foreign, "v2 state", null, 60, INTS).accepted());
+    }
+
+    @Test
+    void anUnversionedItemFollowsTheTimestampAlone() {
+      CachedItem unversioned = new CachedItem(new MappedValue(7, "v1 state"), null, 50);
+      assertTrue(ReadWriteTransitions.replaceForeign(unversioned, "v2", null, 50, VersionOrder.NONE).accepted());
+      assertFalse(ReadWriteTransitions.replaceForeign(unversioned, "v2", null, 49, VersionOrder.NONE).accepted());
+    }
+
+    @Test
+    void incomparableVersionsAreNeverNewer() {
+      assertFalse(INTS.isNewer(1, 2L));
+      assertFalse(INTS.isAtMost(1, 2L));
+      assertEquals(1, INTS.max(1, 2L));
+    }
+  }
 }
