@@ -55,7 +55,8 @@ public final class AppNode {
     String servers = args[1];
     String namespace = args[2];
     boolean caspian = args[3].equals("caspian");
-    Class<? extends AccountBase> type = args[4].equals("v2") ? AccountV2.class : Account.class;
+    // release v2 runs with a different Account class of the same name first on its class path (see Cluster)
+    Class<? extends AccountBase> type = Account.class;
     String lockTimeout = args[5];
     Configuration c = new Configuration().addAnnotatedClass(type)
         .setProperty("hibernate.connection.url", jdbcUrl)

@@ -132,7 +132,8 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
-   * Checks every live node's cached entities, collections and query results against the database, and the
+   * Checks every live node's cached entities, collections and query results against the database, that every
+   * entity is cacheable again within a lock timeout of quiescence (no soft lock left behind for good), and the
    * database's balances against the increments the driver saw acknowledged ({@code acknowledged[id]}). A balance
    * above the acknowledged count is an increment whose answer was lost with a killed node: not a lost update.
    */
@@ -149,11 +150,18 @@ final class Cluster implements AutoCloseable {
         stale[i] += Long.parseLong(answer[i]);
       }
     }
+    // a soft lock left by a writer whose release failed expires at most one lock timeout after the last writer
+    // joined it, which at quiescence is the end of the workload
     long uncacheable = 0;
+    long waitDeadline = System.nanoTime() + (LOCK_TIMEOUT_SECONDS + 2) * 1_000_000_000L;
     for (int id = 1; id <= ACCOUNTS; id++) {
       int node = id % size();
-      if (isUp(node) && !Boolean.parseBoolean(call(node, "/cached?id=" + id).trim())) {
-        uncacheable++;
+      while (isUp(node) && !Boolean.parseBoolean(call(node, "/cached?id=" + id).trim())) {
+        if (System.nanoTime() > waitDeadline) {
+          uncacheable++;
+          break;
+        }
+        Thread.sleep(250);
       }
     }
     long lost = 0;
@@ -165,6 +173,46 @@ final class Cluster implements AutoCloseable {
     }
     return new Audit(stale[0], stale[1], stale[2], lost, unacknowledged, uncacheable);
   }
+
+  /**
+   * Commands the pool has served so far (gets counted per key, storage commands including cas and add, incr/decr,
+   * deletes, touches), read from each live server's {@code stats}.
+   */
+  long memcachedOps() {
+    return memcachedStats(COUNTED_STATS);
+  }
+
+  /** Items the pool's servers evicted to make room (LRU), so far. */
+  long memcachedEvictions() {
+    return memcachedStats(java.util.Set.of("evictions"));
+  }
+
+  private long memcachedStats(java.util.Set<String> names) {
+    long total = 0;
+    for (MemcachedProcess server : memcached) {
+      if (!server.isAlive()) {
+        continue;
+      }
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        socket.setSoTimeout(2000);
+        socket.getOutputStream().write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+            StandardCharsets.US_ASCII));
+        for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
+          String[] f = line.split(" ");
+          if (f.length == 3 && names.contains(f[1])) {
+            total += Long.parseLong(f[2].trim());
+          }
+        }
+      } catch (IOException e) {
+        // a paused server: its count is missing from this sample
+      }
+    }
+    return total;
+  }
+
+  private static final java.util.Set<String> COUNTED_STATS = java.util.Set.of("cmd_get", "cmd_set", "cmd_touch",
+      "incr_hits", "incr_misses", "decr_hits", "decr_misses", "delete_hits", "delete_misses");
 
   long balance(long id) throws SQLException {
     try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
@@ -191,11 +239,33 @@ final class Cluster implements AutoCloseable {
   private Process startNode(String release) throws IOException {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    if (release.equals("v2")) {
+      cp = releaseTwoClasses(cp) + File.pathSeparator + cp;
+    }
     return new ProcessBuilder(java, "-cp", cp, "-Xmx256m",
         "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
         AppNode.class.getName(), jdbcUrl, servers, namespace, regionFactory, release,
         Integer.toString(LOCK_TIMEOUT_SECONDS))
         .redirectErrorStream(true).start();
+  }
+
+  /**
+   * Compiles release 2's Account (same class name, one column more) into a directory of its own, once, and returns
+   * it: put first on a node's class path, it shadows release 1's class, as a redeployed application would.
+   */
+  private static synchronized String releaseTwoClasses(String classPath) throws IOException {
+    java.nio.file.Path out = java.nio.file.Path.of("target", "rolling-v2-classes").toAbsolutePath();
+    java.nio.file.Path source = java.nio.file.Path.of("integration-tests", "rolling-v2", "io", "caspian", "cluster",
+        "Account.java").toAbsolutePath();
+    if (!java.nio.file.Files.exists(out.resolve("io/caspian/cluster/Account.class"))) {
+      java.nio.file.Files.createDirectories(out);
+      int status = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", out.toString(),
+          "-cp", classPath, "-proc:none", source.toString());
+      if (status != 0) {
+        throw new IOException("could not compile " + source);
+      }
+    }
+    return out.toString();
   }
 
   private static int awaitPort(Process node) throws Exception {

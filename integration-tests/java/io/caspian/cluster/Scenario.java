@@ -22,7 +22,8 @@ final class Scenario {
   }
 
   /** The outcome of a run. */
-  record Report(String regionFactory, String fault, Workload.Result load, Cluster.Audit audit) {
+  record Report(String regionFactory, int nodes, String fault, Workload.Result load, Cluster.Audit audit,
+      double memcachedOpsPerRequest) {
     String line() {
       Timeline t = load.timeline();
       int mark = t.firstMark();
@@ -30,10 +31,10 @@ final class Scenario {
           " faultMaxLatency=%.0fms hitRatioBefore=%.0f%% recovery=%ds", t.maxLatencyMillis(mark, mark + 5),
           100 * t.meanHitRatio(0, mark), t.recoverySeconds(mark, 0.8));
       return String.format("%-7s %-22s requests=%d (%.0f/s) writes=%d conflicts=%d staleReads=%s staleEntries="
-              + "%d/%d/%d uncacheable=%d lostUpdates=%d unacknowledged=%d errors=%d (server %d) failovers=%d hitRatio=%.0f%%%s%s",
+              + "%d/%d/%d uncacheable=%d memcachedOpsPerRequest=%.1f lostUpdates=%d unacknowledged=%d errors=%d (server %d) failovers=%d hitRatio=%.0f%%%s%s",
           regionFactory, fault, load.requests(), load.throughput(), load.writes(), load.conflicts(),
           load.staleReads(), audit.staleEntities(), audit.staleCollections(), audit.staleQueries(),
-          audit.uncacheable(), audit.lostUpdates(), audit.unacknowledgedCommits(), load.errors(), load.serverErrors(), load.failovers(),
+          audit.uncacheable(), memcachedOpsPerRequest, audit.lostUpdates(), audit.unacknowledgedCommits(), load.errors(), load.serverErrors(), load.failovers(),
           100 * t.meanHitRatio(0, Integer.MAX_VALUE), faultPart,
           load.firstError() == null ? "" : " firstError=" + load.firstError());
     }
@@ -45,6 +46,7 @@ final class Scenario {
       Consumer<String> progress) throws Exception {
     try (Cluster cluster = new Cluster(shape.nodes(), shape.memcachedServers(), shape.memcachedMb(), regionFactory)) {
       Workload workload = Workload.on(cluster);
+      long opsBefore = cluster.memcachedOps();
       CompletableFuture<Workload.Result> running = CompletableFuture.supplyAsync(() -> {
         try {
           return workload.run(plan, progress);
@@ -57,7 +59,9 @@ final class Scenario {
         fault.inject(cluster, workload.timeline());
       }
       Workload.Result result = running.get(10, TimeUnit.MINUTES);
-      Report report = new Report(regionFactory, faultName, result, cluster.audit(result.acknowledgedIncrements()));
+      double opsPerRequest = (double) (cluster.memcachedOps() - opsBefore) / result.requests();
+      Report report = new Report(regionFactory, shape.nodes(), faultName, result,
+          cluster.audit(result.acknowledgedIncrements()), opsPerRequest);
       System.out.println(report.line());
       return report;
     }

@@ -136,12 +136,14 @@ final class Workload {
         checkEntity("byCode", "/byCode?id=" + id, id);
       } else if (dice < 55) {
         long floor = increments.get(id);
-        check("query", Long.parseLong(call("/query?id=" + id).trim()) < floor);
+        String answer = call("/query?id=" + id).trim();
+        check("query", Long.parseLong(answer) < floor, () -> "query id=" + id + " got " + answer + " floor " + floor);
       } else if (dice < 65) {
         long minFloor = minItem.get(id);
         long maxFloor = maxItem.get(id);
         String[] answer = call("/items?id=" + id).split(" ");
-        check("items", Long.parseLong(answer[0]) < minFloor || Long.parseLong(answer[1].trim()) < maxFloor);
+        check("items", Long.parseLong(answer[0]) < minFloor || Long.parseLong(answer[1].trim()) < maxFloor,
+            () -> "items id=" + id + " got " + String.join(" ", answer) + " floors " + minFloor + " " + maxFloor);
       } else if (dice < 90) {
         String[] answer = call("/increment?id=" + id).split(" ");
         version.accumulateAndGet(id, Long.parseLong(answer[0]), Math::max);
@@ -170,12 +172,15 @@ final class Workload {
     long versionFloor = version.get(id);
     long balanceFloor = increments.get(id);
     String[] answer = call(path).split(" ");
-    check(kind, Long.parseLong(answer[0]) < versionFloor || Long.parseLong(answer[1].trim()) < balanceFloor);
+    check(kind, Long.parseLong(answer[0]) < versionFloor || Long.parseLong(answer[1].trim()) < balanceFloor,
+        () -> kind + " id=" + id + " got " + String.join(" ", answer) + " floors " + versionFloor + " " + balanceFloor);
   }
 
-  private void check(String kind, boolean isStale) {
+  private void check(String kind, boolean isStale, java.util.function.Supplier<String> detail) {
     if (isStale) {
       stale.get(kind).increment();
+      System.out.println("stale read: " + detail.get() + " at second " + timeline.seconds().size() + ", marks "
+          + timeline.marks());
     }
   }
 

@@ -173,6 +173,15 @@ public final class RegionStore implements DomainDataStorageAccess {
     evictAllEntries();
   }
 
+  /**
+   * A memcached server came back, perhaps restarted empty: the soft locks and tombstones it held are gone while
+   * this region's epoch (on another server) still vouches for loads begun before them. Owe an eviction, settled
+   * before this node next reads or writes the region.
+   */
+  public void serverRestarted() {
+    owesEviction = true;
+  }
+
   /** Retries an owed eviction; false while the region still owes one (callers then neither read nor write). */
   public boolean settleDebt() {
     return !owesEviction || evictAllEntries();

@@ -31,6 +31,7 @@ public final class Memcached implements AutoCloseable {
   private final TransportStats stats = new TransportStats();
   private final KeyLister lister;
   private final long timeoutMillis;
+  private RestartWatch restartWatch;
 
   public Memcached(MemcachedSettings settings) {
     this.settings = settings;
@@ -40,6 +41,19 @@ public final class Memcached implements AutoCloseable {
     this.timeoutMillis = settings.operationTimeout().toMillis();
     this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
     awaitConnections();
+  }
+
+  /**
+   * Calls {@code listener} whenever a server may have lost what it held: the client reconnected to it, or it
+   * forgot a canary item (see {@link RestartWatch}). Every other server kept its keys; a layer whose invariants
+   * span keys on several servers (the Hibernate regions' epochs, soft locks and tombstones) must then stop trusting
+   * them. May run on the client's I/O thread: it must be quick and must not call memcached.
+   */
+  public synchronized void onRestart(java.util.function.Consumer<java.net.SocketAddress> listener) {
+    if (restartWatch == null) {
+      restartWatch = new RestartWatch(client, settings.servers(), timeoutMillis);
+    }
+    restartWatch.addListener(listener);
   }
 
   /**
@@ -284,7 +298,10 @@ public final class Memcached implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (restartWatch != null) {
+      restartWatch.close();
+    }
     client.shutdown(Math.max(timeoutMillis, 100), TimeUnit.MILLISECONDS);
   }
 }
