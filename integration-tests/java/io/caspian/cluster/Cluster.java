@@ -276,7 +276,7 @@ final class Cluster implements AutoCloseable {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
           if (line.startsWith("PORT ")) {
             // keep draining so that the node never blocks on a full pipe
-            Thread drain = new Thread(() -> drain(out), "node-output");
+            Thread drain = new Thread(() -> drain(out, node.pid()), "node-output");
             drain.setDaemon(true);
             drain.start();
             return Integer.parseInt(line.substring(5).trim());
@@ -291,10 +291,11 @@ final class Cluster implements AutoCloseable {
     return port.get(90, TimeUnit.SECONDS);
   }
 
-  private static void drain(BufferedReader out) {
-    try {
-      while (out.readLine() != null) {
-        // discard
+  private static void drain(BufferedReader out, long pid) {
+    try (java.io.PrintWriter log = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "cluster-logs")).resolve(pid + ".log")), true)) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        log.println(line);
       }
     } catch (IOException ignored) {
       // the node is gone

@@ -179,7 +179,7 @@ final class Workload {
   private void check(String kind, boolean isStale, java.util.function.Supplier<String> detail) {
     if (isStale) {
       stale.get(kind).increment();
-      System.out.println("stale read: " + detail.get() + " at second " + timeline.seconds().size() + ", marks "
+      System.out.println("stale read: " + System.currentTimeMillis() + " " + detail.get() + " at second " + timeline.seconds().size() + ", marks "
           + timeline.marks());
     }
   }
