@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +35,25 @@ class StateValuesTest {
   }
 
   @Test
-  void negativeHoldersAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new SoftLockState(A, 0, null, -1, false, 0));
+  void twoLeasesOfOneHolderAreRejected() {
+    List<SoftLockState.Lease> twice = List.of(new SoftLockState.Lease(A, 1), new SoftLockState.Lease(A, 2));
+    assertThrows(IllegalArgumentException.class, () -> new SoftLockState(twice, 0, null, true, 0));
+    assertThrows(IllegalArgumentException.class, () -> SoftLockState.held(List.of(), null, false, 0));
+  }
+
+  @Test
+  void leasesAreKeptInOneOrderAndGiveTheDeadline() {
+    LockId b = new LockId(new UUID(0, 2), 1);
+    SoftLockState.Lease la = new SoftLockState.Lease(A, 30);
+    SoftLockState.Lease lb = new SoftLockState.Lease(b, 20);
+    SoftLockState ab = SoftLockState.held(List.of(la, lb), 1, true, 0);
+    assertEquals(ab, SoftLockState.held(List.of(lb, la), 1, true, 0));
+    assertEquals(List.of(la, lb), ab.leases());
+    assertEquals(30, ab.deadline(), "a held lock's deadline is its latest lease's");
+    assertEquals(List.of(la), ab.leasesLiveAt(25));
+    assertTrue(ab.isHeld());
+    assertFalse(ab.isExpiredAt(30));
+    assertTrue(ab.isExpiredAt(31));
   }
 
   @Test
@@ -43,6 +61,10 @@ class StateValuesTest {
     Object[] values = {
       new Stamped(3, new CachedItem("v", 1L, 5)),
       new Stamped(3, SoftLockState.held(A, 10, 2)),
+      new Stamped(3, SoftLockState.held(
+          List.of(new SoftLockState.Lease(A, 10), new SoftLockState.Lease(new LockId(new UUID(0, 2), 7), 12)),
+          2L, true, 5)),
+      new Stamped(3, SoftLockState.released(9)),
       new TableState(1, 2, 3)
     };
     for (Object value : values) {
@@ -67,7 +89,7 @@ class StateValuesTest {
     assertEquals(new Stamped.View(5, null), Stamped.resolve(null, 5));
     assertEquals(new Stamped.View(5, item), Stamped.resolve(new Stamped(5, item), 5));
     assertEquals(new Stamped.View(5, null), Stamped.resolve(new Stamped(4, item), 5));
-    assertEquals(new Stamped.View(5, null), Stamped.resolve(new Stamped(4, SoftLockState.released(A, 3)), 5));
+    assertEquals(new Stamped.View(5, null), Stamped.resolve(new Stamped(4, SoftLockState.released(3)), 5));
     assertEquals(new Stamped.View(5, held), Stamped.resolve(new Stamped(4, held), 5));
   }
 
