@@ -72,6 +72,52 @@ class StateValuesTest {
     }
   }
 
+  /**
+   * Bytes written by Caspian before leases: {@code Stamped(4, SoftLockState(id, deadline 5000, version 7L,
+   * holders 2, concurrent, unlockTimestamp 0))} and {@code Stamped(4, SoftLockState.released(id, 800))}.
+   */
+  private static final String PRE_LEASE_HELD =
+        "rO0ABXNyABxpby5jYXNwaWFuLmhpYmVybmF0ZS5TdGFtcGVkAAAAAAAAAAACAAJKAAVlcG9jaEwABXN0YXRldAASTGphdmEvbGFu"
+        + "Zy9PYmplY3Q7eHAAAAAAAAAABHNyACJpby5jYXNwaWFuLmhpYmVybmF0ZS5Tb2Z0TG9ja1N0YXRlAAAAAAAAAAACAAZaAApjb25j"
+        + "dXJyZW50SgAIZGVhZGxpbmVJAAdob2xkZXJzSgAPdW5sb2NrVGltZXN0YW1wTAACaWR0AB1MaW8vY2FzcGlhbi9oaWJlcm5hdGUv"
+        + "TG9ja0lkO0wAB3ZlcnNpb25xAH4AAXhwAQAAAAAAABOIAAAAAgAAAAAAAAAAc3IAG2lvLmNhc3BpYW4uaGliZXJuYXRlLkxvY2tJ"
+        + "ZAAAAAAAAAAAAgACSgAIc2VxdWVuY2VMAARub2RldAAQTGphdmEvdXRpbC9VVUlEO3hwAAAAAAAAAANzcgAOamF2YS51dGlsLlVV"
+        + "SUS8mQP3mG2FLwIAAkoADGxlYXN0U2lnQml0c0oAC21vc3RTaWdCaXRzeHAAAAAAAAAACQAAAAAAAAAAc3IADmphdmEubGFuZy5M"
+        + "b25nO4vkkMyPI98CAAFKAAV2YWx1ZXhyABBqYXZhLmxhbmcuTnVtYmVyhqyVHQuU4IsCAAB4cAAAAAAAAAAH";
+  private static final String PRE_LEASE_RELEASED =
+        "rO0ABXNyABxpby5jYXNwaWFuLmhpYmVybmF0ZS5TdGFtcGVkAAAAAAAAAAACAAJKAAVlcG9jaEwABXN0YXRldAASTGphdmEvbGFu"
+        + "Zy9PYmplY3Q7eHAAAAAAAAAABHNyACJpby5jYXNwaWFuLmhpYmVybmF0ZS5Tb2Z0TG9ja1N0YXRlAAAAAAAAAAACAAZaAApjb25j"
+        + "dXJyZW50SgAIZGVhZGxpbmVJAAdob2xkZXJzSgAPdW5sb2NrVGltZXN0YW1wTAACaWR0AB1MaW8vY2FzcGlhbi9oaWJlcm5hdGUv"
+        + "TG9ja0lkO0wAB3ZlcnNpb25xAH4AAXhwAQAAAAAAAAMgAAAAAAAAAAAAAAMgc3IAG2lvLmNhc3BpYW4uaGliZXJuYXRlLkxvY2tJ"
+        + "ZAAAAAAAAAAAAgACSgAIc2VxdWVuY2VMAARub2RldAAQTGphdmEvdXRpbC9VVUlEO3hwAAAAAAAAAANzcgAOamF2YS51dGlsLlVV"
+        + "SUS8mQP3mG2FLwIAAkoADGxlYXN0U2lnQml0c0oAC21vc3RTaWdCaXRzeHAAAAAAAAAACQAAAAAAAAAAcA==";
+
+  @Test
+  void preLeaseLocksReadAsHeldByAnAnonymousLeaseUntilTheirDeadline() throws Exception {
+    SoftLockState held = (SoftLockState) ((Stamped) decode(PRE_LEASE_HELD)).state();
+    assertEquals(SoftLockState.held(List.of(new SoftLockState.Lease(SoftLockState.LEGACY_HOLDER, 5000)), 7L, true, 0),
+        held);
+    assertEquals(held, roundTrip(held));
+    assertFalse(ReadWriteTransitions.putFromLoad(held, "v", 8L, 0, 5000, false, VersionOrder.NONE).accepted());
+    assertTrue(ReadWriteTransitions.putFromLoad(held, "v", 8L, 0, 5001, false, VersionOrder.NONE).accepted());
+    LockId b = new LockId(new UUID(0, 2), 1);
+    SoftLockState joined = ReadWriteTransitions.lock(held, b, 7L, 9000, 4000, VersionOrder.NONE);
+    assertEquals(List.of(new SoftLockState.Lease(SoftLockState.LEGACY_HOLDER, 5000), new SoftLockState.Lease(b, 9000)),
+        joined.leases());
+    assertFalse(((SoftLockState) ReadWriteTransitions.unlock(joined, b, 6000)).isHeld());
+
+    SoftLockState released = (SoftLockState) ((Stamped) decode(PRE_LEASE_RELEASED)).state();
+    assertEquals(800, released.deadline());
+    assertTrue(released.isExpiredAt(801), "its deadline is its unlock, as before");
+  }
+
+  private static Object decode(String base64) throws Exception {
+    byte[] bytes = java.util.Base64.getDecoder().decode(base64);
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      return in.readObject();
+    }
+  }
+
   private static Object roundTrip(Object value) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
