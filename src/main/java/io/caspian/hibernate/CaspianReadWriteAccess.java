@@ -76,16 +76,14 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     LockId id = factory().nextLockId();
     long now = factory().clock().now();
     long deadline = now + factory().lockTimeoutTicks();
-    RegionStore.Outcome outcome = store.transition(key, old -> {
-      SoftLockState lock = ReadWriteTransitions.lock(asState(old), id, version, deadline, now, order);
-      return new RegionStore.Outcome(lock, lock.id());
-    });
+    // every holder gets a lease of its own under its own id, so a joiner cannot prolong another holder's lease
+    RegionStore.Outcome outcome = store.transition(key, old -> new RegionStore.Outcome(
+        ReadWriteTransitions.lock(asState(old), id, version, deadline, now, order), id));
     if (outcome == null) {
       // the old entry may survive in a paused node; our handle will not match anything, which unlock handles
       store.invalidationLost();
-      return id;
     }
-    return (LockId) outcome.answer();
+    return id;
   }
 
   @Override

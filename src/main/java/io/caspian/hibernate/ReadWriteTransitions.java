@@ -1,5 +1,8 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.SoftLockState.Lease;
+import java.util.List;
+
 /**
  * Hibernate's READ_WRITE soft-lock protocol as pure functions from the old state of one key to its new state.
  * Each function is the body of exactly one atomic {@code Cache.invoke}, so it must depend on nothing but its
@@ -19,61 +22,71 @@ public final class ReadWriteTransitions {
   }
 
   /**
-   * lockItem: a fresh lock, or join the lock already there. Joining keeps the highest version any locker saw, so a
-   * late load of a version an earlier concurrent writer produced cannot pass the check once all are released.
-   * A released lock is re-taken by us alone (its writers are done, our write comes after theirs); an expired held
-   * lock is taken over, forgetting its version since its abandoned writer's outcome is unknown.
+   * lockItem: a fresh lock, or join the lock already there with a lease of our own. Joining keeps the highest
+   * version any locker saw, so a late load of a version an earlier concurrent writer produced cannot pass the check
+   * once all are released; it drops the leases expired at {@code now} and never prolongs the others'.
+   * A released lock is re-taken by us alone (its writers are done, our write comes after theirs); a held lock whose
+   * leases have all expired is taken over, forgetting its version since its abandoned writers' outcome is unknown.
    */
   public static SoftLockState lock(
       ReadWriteState old, LockId newId, Object version, long deadline, long now, VersionOrder order) {
+    Lease ours = new Lease(newId, deadline);
     if (old instanceof SoftLockState lock) {
+      if (lock.holds(newId)) {
+        return lock; // this very lockItem already applied (a retried write)
+      }
       if (!lock.isHeld()) {
-        return new SoftLockState(
-            newId, deadline, order.max(lock.version(), version), 1, false, lock.unlockTimestamp());
+        return SoftLockState.held(List.of(ours), order.max(lock.version(), version), false, lock.unlockTimestamp());
       }
       if (lock.isExpiredAt(now)) {
-        return new SoftLockState(newId, deadline, null, 1, true, lock.unlockTimestamp());
+        return SoftLockState.held(List.of(ours), null, true, lock.unlockTimestamp());
       }
-      return new SoftLockState(
-          lock.id(),
-          Math.max(lock.deadline(), deadline),
-          order.max(lock.version(), version),
-          lock.holders() + 1,
-          true,
-          lock.unlockTimestamp());
+      List<Lease> joined = lock.leasesLiveAt(now);
+      joined.add(ours);
+      return SoftLockState.held(joined, order.max(lock.version(), version), true, lock.unlockTimestamp());
     }
     Object itemVersion = old instanceof CachedItem item ? item.version() : null;
     return SoftLockState.held(newId, deadline, order.max(itemVersion, version));
   }
 
   /**
-   * unlockItem: release our hold. If our lock is gone (expired and replaced, or evicted), leave a released lock
-   * stamped now so that no load begun before our write can be cached; never destroy another writer's held lock,
-   * only mark it concurrent so its owner will not publish a value that may predate ours.
+   * unlockItem: drop our lease (and every lease expired at {@code stamp}); the last one leaves a released lock.
+   * If our lease is gone (expired, lock replaced or evicted), leave a released lock stamped now so that no load
+   * begun before our write can be cached; never destroy another writer's held lock, only mark it concurrent so its
+   * owner will not publish a value that may predate ours.
    */
   public static ReadWriteState unlock(ReadWriteState old, LockId id, long stamp) {
     if (old instanceof SoftLockState lock) {
-      if (lock.id().equals(id)) {
-        int holders = Math.max(0, lock.holders() - 1);
-        long unlockedAt = holders == 0 ? Math.max(lock.unlockTimestamp(), stamp) : lock.unlockTimestamp();
-        return new SoftLockState(lock.id(), lock.deadline(), lock.version(), holders, lock.concurrent(), unlockedAt);
+      List<Lease> live = lock.leasesLiveAt(stamp);
+      if (live.removeIf(lease -> lease.id().equals(id))) {
+        if (live.isEmpty()) {
+          return new SoftLockState(List.of(), lock.deadline(), lock.version(), lock.concurrent(),
+              Math.max(lock.unlockTimestamp(), stamp));
+        }
+        return SoftLockState.held(live, lock.version(), lock.concurrent(), lock.unlockTimestamp());
       }
-      if (lock.isHeld()) {
+      if (!live.isEmpty()) {
         // our write's version is unknown here, so the version rule is void: fall back to the timestamp rule
-        return new SoftLockState(lock.id(), lock.deadline(), null, lock.holders(), true, lock.unlockTimestamp());
+        return SoftLockState.held(live, null, true, lock.unlockTimestamp());
       }
-      return SoftLockState.released(lock.id(), Math.max(lock.unlockTimestamp(), stamp));
+      long unlockedAt = Math.max(lock.unlockTimestamp(), stamp);
+      // a released lock's memory of earlier releases is never shortened
+      return new SoftLockState(List.of(), Math.max(lock.deadline(), unlockedAt), null, true, unlockedAt);
     }
-    return SoftLockState.released(id, stamp);
+    return SoftLockState.released(stamp);
   }
 
   /**
-   * afterUpdate (entities; natural ids with a null version): publish the new value if we were the only writer,
-   * otherwise just release. Atomic with any concurrent lockItem, so a lock taken meanwhile is never overwritten.
+   * afterUpdate (entities; natural ids with a null version): publish the new value if we were the only writer ever
+   * and our lease is still live, otherwise just release. Atomic with any concurrent lockItem, so a lock taken
+   * meanwhile is never overwritten.
    */
   public static Step afterUpdate(ReadWriteState old, LockId id, Object value, Object version, long stamp) {
-    if (old instanceof SoftLockState lock && lock.id().equals(id) && !lock.concurrent() && lock.holders() == 1) {
-      return new Step(new CachedItem(value, version, stamp), true);
+    if (old instanceof SoftLockState lock && !lock.concurrent() && lock.holders() == 1) {
+      Lease only = lock.leases().get(0);
+      if (only.id().equals(id) && !only.isExpiredAt(stamp)) {
+        return new Step(new CachedItem(value, version, stamp), true);
+      }
     }
     return new Step(unlock(old, id, stamp), false);
   }
@@ -85,8 +98,9 @@ public final class ReadWriteTransitions {
 
   /**
    * putFromLoad (both forms): cache a value read from the database unless it may be older than what the entry
-   * protects. A held, unexpired lock always wins, which is what stops a load read before another node's update
-   * from overwriting that node's lock.
+   * protects. A held lock with at least one unexpired lease always wins, which is what stops a load read before
+   * another node's update from overwriting that node's lock. A refused load writes nothing (expired leases are not
+   * dropped here: they already count for nothing).
    */
   public static Step putFromLoad(
       ReadWriteState old,
@@ -130,6 +144,7 @@ public final class ReadWriteTransitions {
     }
     SoftLockState lock = (SoftLockState) old;
     if (lock.isExpiredAt(now)) {
+      // held: every lease has expired (its writers are presumed dead); released: its memory has run out
       return true;
     }
     if (lock.isHeld()) {

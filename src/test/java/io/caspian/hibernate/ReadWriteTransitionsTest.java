@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caspian.hibernate.SoftLockState.Lease;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,8 @@ class ReadWriteTransitionsTest {
   private static final VersionOrder INTS = VersionOrder.of((Comparator) Comparator.naturalOrder());
   private static final LockId A = new LockId(new UUID(0, 1), 1);
   private static final LockId B = new LockId(new UUID(0, 2), 1);
+  private static final LockId C = new LockId(new UUID(0, 3), 1);
+  private static final LockId D = new LockId(new UUID(0, 4), 1);
   private static final long DEADLINE = 1_000;
   private static final long NOW = 100;
 
@@ -60,7 +64,8 @@ class ReadWriteTransitionsTest {
     void secondLockerJoinsAndMarksConcurrent() {
       SoftLockState first = lockedByA(null, 1);
       SoftLockState both = ReadWriteTransitions.lock(first, B, 2, DEADLINE + 5, NOW, INTS);
-      assertEquals(A, both.id(), "joiner gets the existing lock's handle");
+      assertEquals(List.of(new Lease(A, DEADLINE), new Lease(B, DEADLINE + 5)), both.leases(),
+          "the joiner gets a lease of its own; the first holder's deadline is not prolonged");
       assertEquals(2, both.holders());
       assertTrue(both.concurrent());
       assertEquals(DEADLINE + 5, both.deadline());
@@ -75,16 +80,31 @@ class ReadWriteTransitionsTest {
 
     @Test
     void releasedLockIsRetakenAloneWithItsMemory() {
-      SoftLockState released = new SoftLockState(A, 10, 4, 0, true, 77);
+      SoftLockState released = new SoftLockState(List.of(), 10, 4, true, 77);
       SoftLockState retaken = ReadWriteTransitions.lock(released, B, 5, DEADLINE, NOW, INTS);
-      assertEquals(new SoftLockState(B, DEADLINE, 5, 1, false, 77), retaken);
+      assertEquals(SoftLockState.held(List.of(new Lease(B, DEADLINE)), 5, false, 77), retaken);
     }
 
     @Test
     void expiredHeldLockIsTakenOverAsConcurrentWithUnknownVersion() {
-      SoftLockState abandoned = new SoftLockState(A, NOW - 1, 4, 1, false, 0);
+      SoftLockState abandoned = SoftLockState.held(A, NOW - 1, 4);
       SoftLockState taken = ReadWriteTransitions.lock(abandoned, B, 5, DEADLINE, NOW, INTS);
-      assertEquals(new SoftLockState(B, DEADLINE, null, 1, true, 0), taken);
+      assertEquals(SoftLockState.held(List.of(new Lease(B, DEADLINE)), null, true, 0), taken);
+    }
+
+    @Test
+    void joiningDropsExpiredLeasesOnly() {
+      SoftLockState ab = SoftLockState.held(List.of(new Lease(A, NOW - 1), new Lease(B, NOW + 5)), 4, true, 0);
+      SoftLockState abc = ReadWriteTransitions.lock(ab, C, 3, DEADLINE, NOW, INTS);
+      assertEquals(List.of(new Lease(B, NOW + 5), new Lease(C, DEADLINE)), abc.leases());
+      assertEquals(4, abc.version(), "only a takeover of a lock whose leases all expired forgets the version");
+      assertTrue(abc.concurrent());
+    }
+
+    @Test
+    void aRetriedLockOfOursIsAppliedOnce() {
+      SoftLockState a = lockedByA(null, 1);
+      assertSame(a, ReadWriteTransitions.lock(a, A, 1, DEADLINE, NOW, INTS));
     }
   }
 
@@ -102,39 +122,40 @@ class ReadWriteTransitionsTest {
     void twoUnlocksOfADoubleLockReachZero() {
       SoftLockState twice = ReadWriteTransitions.lock(lockedByA(null, 1), B, 1, DEADLINE, NOW, INTS);
       ReadWriteState once = ReadWriteTransitions.unlock(twice, A, 300);
-      assertEquals(1, ((SoftLockState) once).holders());
+      assertEquals(List.of(new Lease(B, DEADLINE)), ((SoftLockState) once).leases());
       assertEquals(0, ((SoftLockState) once).unlockTimestamp(), "not released yet");
-      SoftLockState none = (SoftLockState) ReadWriteTransitions.unlock(once, A, 400);
+      SoftLockState none = (SoftLockState) ReadWriteTransitions.unlock(once, B, 400);
       assertEquals(0, none.holders());
       assertEquals(400, none.unlockTimestamp());
     }
 
     @Test
-    void unlockNeverGoesBelowZero() {
-      SoftLockState released = new SoftLockState(A, 10, 1, 0, false, 90);
+    void unlockingTwiceReleasesOnce() {
+      SoftLockState released = new SoftLockState(List.of(), 100, 1, false, 90);
       SoftLockState again = (SoftLockState) ReadWriteTransitions.unlock(released, A, 95);
       assertEquals(0, again.holders());
       assertEquals(95, again.unlockTimestamp());
+      assertEquals(100, again.deadline(), "the memory of the earlier release is kept");
     }
 
     @Test
     void lostLockLeavesAReleasedLockBehind() {
-      assertEquals(SoftLockState.released(A, 600), ReadWriteTransitions.unlock(null, A, 600));
-      assertEquals(SoftLockState.released(A, 600), ReadWriteTransitions.unlock(new CachedItem("x", 1, 0), A, 600));
+      assertEquals(SoftLockState.released(600), ReadWriteTransitions.unlock(null, A, 600));
+      assertEquals(SoftLockState.released(600), ReadWriteTransitions.unlock(new CachedItem("x", 1, 0), A, 600));
     }
 
     @Test
     void anotherWritersHeldLockIsKeptButMarkedConcurrentWithUnknownVersion() {
       SoftLockState theirs = SoftLockState.held(B, DEADLINE, 9);
       SoftLockState after = (SoftLockState) ReadWriteTransitions.unlock(theirs, A, 600);
-      assertEquals(new SoftLockState(B, DEADLINE, null, 1, true, 0), after);
+      assertEquals(SoftLockState.held(List.of(new Lease(B, DEADLINE)), null, true, 0), after);
     }
 
     @Test
     void anotherWritersReleasedLockIsRestampedLater() {
-      SoftLockState theirs = new SoftLockState(B, 5, 9, 0, false, 700);
-      assertEquals(SoftLockState.released(B, 700), ReadWriteTransitions.unlock(theirs, A, 600));
-      assertEquals(SoftLockState.released(B, 800), ReadWriteTransitions.unlock(theirs, A, 800));
+      SoftLockState theirs = new SoftLockState(List.of(), 5, 9, false, 700);
+      assertEquals(SoftLockState.released(700), ReadWriteTransitions.unlock(theirs, A, 600));
+      assertEquals(SoftLockState.released(800), ReadWriteTransitions.unlock(theirs, A, 800));
     }
   }
 
@@ -154,14 +175,14 @@ class ReadWriteTransitionsTest {
       Step step = ReadWriteTransitions.afterUpdate(both, A, "new", 2, 900);
       assertFalse(step.accepted());
       SoftLockState still = (SoftLockState) step.next();
-      assertEquals(1, still.holders());
+      assertEquals(List.of(new Lease(B, DEADLINE)), still.leases());
       assertTrue(still.concurrent());
     }
 
     @Test
     void lockedConcurrentlyEarlierStillOnlyReleases() {
       SoftLockState both = ReadWriteTransitions.lock(lockedByA(null, 1), B, 1, DEADLINE, NOW, INTS);
-      ReadWriteState one = ReadWriteTransitions.unlock(both, A, 800);
+      ReadWriteState one = ReadWriteTransitions.unlock(both, B, 800);
       Step step = ReadWriteTransitions.afterUpdate(one, A, "new", 3, 900);
       assertFalse(step.accepted());
       assertEquals(900, ((SoftLockState) step.next()).unlockTimestamp());
@@ -171,7 +192,108 @@ class ReadWriteTransitionsTest {
     void lostLockReleasesInsteadOfPublishing() {
       Step step = ReadWriteTransitions.afterUpdate(new CachedItem("stale", 1, 0), A, "new", 2, 900);
       assertFalse(step.accepted());
-      assertEquals(SoftLockState.released(A, 900), step.next());
+      assertEquals(SoftLockState.released(900), step.next());
+    }
+  }
+
+  /** Per-holder leases: a holder that never releases (a ghost) stops counting at its own deadline. */
+  @Nested
+  class Leases {
+    private SoftLockState join(ReadWriteState old, LockId id, long now) {
+      return ReadWriteTransitions.lock(old, id, null, now + 1_000, now, INTS);
+    }
+
+    private boolean loads(ReadWriteState state, long txTimestamp, long now) {
+      return ReadWriteTransitions.putFromLoad(state, "v", null, txTimestamp, now, false, VersionOrder.NONE)
+          .accepted();
+    }
+
+    /** A's JVM dies holding the lock; B joins, then releases after A's lease expired: the key is released. */
+    @Test
+    void aGhostDoesNotOutliveTheLastLiveHolder() {
+      SoftLockState a = ReadWriteTransitions.lock(null, A, null, 1_000, 0, INTS);
+      SoftLockState ab = join(a, B, 900);
+      assertEquals(List.of(new Lease(A, 1_000), new Lease(B, 1_900)), ab.leases(), "A's deadline not prolonged");
+      SoftLockState released = (SoftLockState) ReadWriteTransitions.unlock(ab, B, 1_500);
+      assertFalse(released.isHeld(), "released at once, not held until 1900");
+      assertEquals(1_500, released.unlockTimestamp());
+      assertTrue(released.concurrent());
+      // the usual released-lock rules: by version, or by time for unversioned data
+      assertFalse(loads(released, 1_499, 1_600), "a load that began before B's release is refused");
+      assertTrue(loads(released, 1_500, 1_600));
+    }
+
+    @Test
+    void aGhostDoesNotOutliveTheLastLiveHolderOfVersionedData() {
+      SoftLockState a = ReadWriteTransitions.lock(new CachedItem("v1", 1, 0), A, 1, 1_000, 0, INTS);
+      SoftLockState ab = ReadWriteTransitions.lock(a, B, 2, 1_900, 900, INTS);
+      SoftLockState released = (SoftLockState) ReadWriteTransitions.unlock(ab, B, 1_500);
+      assertFalse(released.isHeld());
+      assertFalse(ReadWriteTransitions.putFromLoad(released, "v2", 2, 1_500, 1_600, false, INTS).accepted(),
+          "the highest version a holder saw is still refused");
+      assertTrue(ReadWriteTransitions.putFromLoad(released, "v3", 3, 1_500, 1_600, false, INTS).accepted());
+    }
+
+    /** Continuous joiners, each releasing: once A's lease expired and every live holder released, it is released. */
+    @Test
+    void continuousJoinersDoNotKeepAGhostAlive() {
+      SoftLockState a = ReadWriteTransitions.lock(null, A, null, 1_000, 0, INTS);
+      SoftLockState ac = join(a, C, 900);
+      ReadWriteState c = ReadWriteTransitions.lock(ac, B, null, 2_200, 1_200, INTS);
+      assertEquals(List.of(new Lease(B, 2_200), new Lease(C, 1_900)), ((SoftLockState) c).leases(),
+          "A's expired lease was dropped by the join at 1200");
+      ReadWriteState b = ReadWriteTransitions.unlock(c, C, 1_300);
+      assertEquals(List.of(new Lease(B, 2_200)), ((SoftLockState) b).leases());
+      assertFalse(loads(b, 1_700, 1_700), "B is live");
+      SoftLockState bd = join(b, D, 1_800);
+      assertEquals(2_800, bd.deadline());
+      ReadWriteState d = ReadWriteTransitions.unlock(bd, B, 2_000);
+      assertFalse(loads(d, 2_000, 2_000), "D is live");
+      SoftLockState none = (SoftLockState) ReadWriteTransitions.unlock(d, D, 2_500);
+      assertFalse(none.isHeld());
+      assertEquals(2_500, none.unlockTimestamp());
+      assertTrue(loads(none, 2_500, 2_600));
+      assertFalse(loads(none, 2_499, 2_600));
+    }
+
+    @Test
+    void aLiveLeaseIsKeptUntilItsOwnDeadline() {
+      SoftLockState a = ReadWriteTransitions.lock(null, A, null, 1_000, 0, INTS);
+      SoftLockState ab = ReadWriteTransitions.lock(a, B, null, 2_000, 100, INTS);
+      SoftLockState bc = ReadWriteTransitions.lock(ab, C, null, 2_500, 1_500, INTS);
+      assertEquals(List.of(new Lease(B, 2_000), new Lease(C, 2_500)), bc.leases());
+      SoftLockState b = (SoftLockState) ReadWriteTransitions.unlock(bc, C, 1_800);
+      assertEquals(List.of(new Lease(B, 2_000)), b.leases(), "B's lease lives until 2000");
+      assertFalse(loads(b, 1_900, 2_000));
+      assertTrue(loads(b, 0, 2_001), "every lease expired: the lock no longer protects anything");
+      SoftLockState late = (SoftLockState) ReadWriteTransitions.unlock(bc, C, 2_100);
+      assertFalse(late.isHeld(), "B's lease expired by 2100: C's release was the last live one");
+    }
+
+    @Test
+    void releasingAfterOurOwnLeaseExpiredMarksTheOthersConcurrent() {
+      SoftLockState ab = SoftLockState.held(List.of(new Lease(A, 1_000), new Lease(B, 3_000)), 4, true, 0);
+      SoftLockState after = (SoftLockState) ReadWriteTransitions.unlock(ab, A, 1_500);
+      assertEquals(SoftLockState.held(List.of(new Lease(B, 3_000)), null, true, 0), after);
+    }
+
+    @Test
+    void soleHolderStillPublishesAndAConcurrentOneStillDoesNot() {
+      SoftLockState a = ReadWriteTransitions.lock(null, A, null, 1_000, 0, INTS);
+      assertTrue(ReadWriteTransitions.afterUpdate(a, A, "new", 2, 900).accepted());
+      // B joined and died: its lease expired, but the lock was concurrent, so A's value may not be the last one
+      SoftLockState ab = ReadWriteTransitions.lock(a, B, 1, 500, 100, INTS);
+      Step step = ReadWriteTransitions.afterUpdate(ab, A, "new", 2, 900);
+      assertFalse(step.accepted());
+      assertFalse(((SoftLockState) step.next()).isHeld());
+    }
+
+    @Test
+    void soleHolderWhoseLeaseExpiredOnlyReleases() {
+      SoftLockState a = ReadWriteTransitions.lock(null, A, null, 1_000, 0, INTS);
+      Step step = ReadWriteTransitions.afterUpdate(a, A, "new", 2, 1_001);
+      assertFalse(step.accepted());
+      assertEquals(SoftLockState.released(1_001), step.next());
     }
   }
 
@@ -244,7 +366,7 @@ class ReadWriteTransitionsTest {
       SoftLockState a = lockedByA(new CachedItem("v1", 1, 0), 1);
       SoftLockState ab = ReadWriteTransitions.lock(a, B, 2, DEADLINE, NOW, INTS);
       ReadWriteState afterA = ReadWriteTransitions.afterUpdate(ab, A, "v2", 2, 600).next();
-      ReadWriteState afterB = ReadWriteTransitions.afterUpdate(afterA, A, "v3", 3, 700).next();
+      ReadWriteState afterB = ReadWriteTransitions.afterUpdate(afterA, B, "v3", 3, 700).next();
       assertInstanceOf(SoftLockState.class, afterB);
       assertFalse(ReadWriteTransitions.putFromLoad(afterB, "v2", 2, 9_999, NOW, false, INTS).accepted());
       assertTrue(ReadWriteTransitions.putFromLoad(afterB, "v3", 3, 9_999, NOW, false, INTS).accepted());
@@ -259,7 +381,7 @@ class ReadWriteTransitionsTest {
 
     @Test
     void minimalPutWithoutVersionLeavesAWritableEntryAlone() {
-      SoftLockState released = SoftLockState.released(A, 500);
+      SoftLockState released = SoftLockState.released(500);
       assertFalse(ReadWriteTransitions.putFromLoad(released, "v", null, 600, NOW, true, VersionOrder.NONE).accepted());
       assertTrue(ReadWriteTransitions.putFromLoad(null, "v", null, 600, NOW, true, VersionOrder.NONE).accepted());
     }

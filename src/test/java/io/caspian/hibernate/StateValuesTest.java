@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +35,25 @@ class StateValuesTest {
   }
 
   @Test
-  void negativeHoldersAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new SoftLockState(A, 0, null, -1, false, 0));
+  void twoLeasesOfOneHolderAreRejected() {
+    List<SoftLockState.Lease> twice = List.of(new SoftLockState.Lease(A, 1), new SoftLockState.Lease(A, 2));
+    assertThrows(IllegalArgumentException.class, () -> new SoftLockState(twice, 0, null, true, 0));
+    assertThrows(IllegalArgumentException.class, () -> SoftLockState.held(List.of(), null, false, 0));
+  }
+
+  @Test
+  void leasesAreKeptInOneOrderAndGiveTheDeadline() {
+    LockId b = new LockId(new UUID(0, 2), 1);
+    SoftLockState.Lease la = new SoftLockState.Lease(A, 30);
+    SoftLockState.Lease lb = new SoftLockState.Lease(b, 20);
+    SoftLockState ab = SoftLockState.held(List.of(la, lb), 1, true, 0);
+    assertEquals(ab, SoftLockState.held(List.of(lb, la), 1, true, 0));
+    assertEquals(List.of(la, lb), ab.leases());
+    assertEquals(30, ab.deadline(), "a held lock's deadline is its latest lease's");
+    assertEquals(List.of(la), ab.leasesLiveAt(25));
+    assertTrue(ab.isHeld());
+    assertFalse(ab.isExpiredAt(30));
+    assertTrue(ab.isExpiredAt(31));
   }
 
   @Test
@@ -43,10 +61,60 @@ class StateValuesTest {
     Object[] values = {
       new Stamped(3, new CachedItem("v", 1L, 5)),
       new Stamped(3, SoftLockState.held(A, 10, 2)),
+      new Stamped(3, SoftLockState.held(
+          List.of(new SoftLockState.Lease(A, 10), new SoftLockState.Lease(new LockId(new UUID(0, 2), 7), 12)),
+          2L, true, 5)),
+      new Stamped(3, SoftLockState.released(9)),
       new TableState(1, 2, 3)
     };
     for (Object value : values) {
       assertEquals(value, roundTrip(value));
+    }
+  }
+
+  /**
+   * Bytes written by Caspian before leases: {@code Stamped(4, SoftLockState(id, deadline 5000, version 7L,
+   * holders 2, concurrent, unlockTimestamp 0))} and {@code Stamped(4, SoftLockState.released(id, 800))}.
+   */
+  private static final String PRE_LEASE_HELD =
+        "rO0ABXNyABxpby5jYXNwaWFuLmhpYmVybmF0ZS5TdGFtcGVkAAAAAAAAAAACAAJKAAVlcG9jaEwABXN0YXRldAASTGphdmEvbGFu"
+        + "Zy9PYmplY3Q7eHAAAAAAAAAABHNyACJpby5jYXNwaWFuLmhpYmVybmF0ZS5Tb2Z0TG9ja1N0YXRlAAAAAAAAAAACAAZaAApjb25j"
+        + "dXJyZW50SgAIZGVhZGxpbmVJAAdob2xkZXJzSgAPdW5sb2NrVGltZXN0YW1wTAACaWR0AB1MaW8vY2FzcGlhbi9oaWJlcm5hdGUv"
+        + "TG9ja0lkO0wAB3ZlcnNpb25xAH4AAXhwAQAAAAAAABOIAAAAAgAAAAAAAAAAc3IAG2lvLmNhc3BpYW4uaGliZXJuYXRlLkxvY2tJ"
+        + "ZAAAAAAAAAAAAgACSgAIc2VxdWVuY2VMAARub2RldAAQTGphdmEvdXRpbC9VVUlEO3hwAAAAAAAAAANzcgAOamF2YS51dGlsLlVV"
+        + "SUS8mQP3mG2FLwIAAkoADGxlYXN0U2lnQml0c0oAC21vc3RTaWdCaXRzeHAAAAAAAAAACQAAAAAAAAAAc3IADmphdmEubGFuZy5M"
+        + "b25nO4vkkMyPI98CAAFKAAV2YWx1ZXhyABBqYXZhLmxhbmcuTnVtYmVyhqyVHQuU4IsCAAB4cAAAAAAAAAAH";
+  private static final String PRE_LEASE_RELEASED =
+        "rO0ABXNyABxpby5jYXNwaWFuLmhpYmVybmF0ZS5TdGFtcGVkAAAAAAAAAAACAAJKAAVlcG9jaEwABXN0YXRldAASTGphdmEvbGFu"
+        + "Zy9PYmplY3Q7eHAAAAAAAAAABHNyACJpby5jYXNwaWFuLmhpYmVybmF0ZS5Tb2Z0TG9ja1N0YXRlAAAAAAAAAAACAAZaAApjb25j"
+        + "dXJyZW50SgAIZGVhZGxpbmVJAAdob2xkZXJzSgAPdW5sb2NrVGltZXN0YW1wTAACaWR0AB1MaW8vY2FzcGlhbi9oaWJlcm5hdGUv"
+        + "TG9ja0lkO0wAB3ZlcnNpb25xAH4AAXhwAQAAAAAAAAMgAAAAAAAAAAAAAAMgc3IAG2lvLmNhc3BpYW4uaGliZXJuYXRlLkxvY2tJ"
+        + "ZAAAAAAAAAAAAgACSgAIc2VxdWVuY2VMAARub2RldAAQTGphdmEvdXRpbC9VVUlEO3hwAAAAAAAAAANzcgAOamF2YS51dGlsLlVV"
+        + "SUS8mQP3mG2FLwIAAkoADGxlYXN0U2lnQml0c0oAC21vc3RTaWdCaXRzeHAAAAAAAAAACQAAAAAAAAAAcA==";
+
+  @Test
+  void preLeaseLocksReadAsHeldByAnAnonymousLeaseUntilTheirDeadline() throws Exception {
+    SoftLockState held = (SoftLockState) ((Stamped) decode(PRE_LEASE_HELD)).state();
+    assertEquals(SoftLockState.held(List.of(new SoftLockState.Lease(SoftLockState.LEGACY_HOLDER, 5000)), 7L, true, 0),
+        held);
+    assertEquals(held, roundTrip(held));
+    assertFalse(ReadWriteTransitions.putFromLoad(held, "v", 8L, 0, 5000, false, VersionOrder.NONE).accepted());
+    assertTrue(ReadWriteTransitions.putFromLoad(held, "v", 8L, 0, 5001, false, VersionOrder.NONE).accepted());
+    LockId b = new LockId(new UUID(0, 2), 1);
+    SoftLockState joined = ReadWriteTransitions.lock(held, b, 7L, 9000, 4000, VersionOrder.NONE);
+    assertEquals(List.of(new SoftLockState.Lease(SoftLockState.LEGACY_HOLDER, 5000), new SoftLockState.Lease(b, 9000)),
+        joined.leases());
+    assertFalse(((SoftLockState) ReadWriteTransitions.unlock(joined, b, 6000)).isHeld());
+
+    SoftLockState released = (SoftLockState) ((Stamped) decode(PRE_LEASE_RELEASED)).state();
+    assertEquals(800, released.deadline());
+    assertTrue(released.isExpiredAt(801), "its deadline is its unlock, as before");
+  }
+
+  private static Object decode(String base64) throws Exception {
+    byte[] bytes = java.util.Base64.getDecoder().decode(base64);
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      return in.readObject();
     }
   }
 
@@ -67,7 +135,7 @@ class StateValuesTest {
     assertEquals(new Stamped.View(5, null), Stamped.resolve(null, 5));
     assertEquals(new Stamped.View(5, item), Stamped.resolve(new Stamped(5, item), 5));
     assertEquals(new Stamped.View(5, null), Stamped.resolve(new Stamped(4, item), 5));
-    assertEquals(new Stamped.View(5, null), Stamped.resolve(new Stamped(4, SoftLockState.released(A, 3)), 5));
+    assertEquals(new Stamped.View(5, null), Stamped.resolve(new Stamped(4, SoftLockState.released(3)), 5));
     assertEquals(new Stamped.View(5, held), Stamped.resolve(new Stamped(4, held), 5));
   }
 
