@@ -19,7 +19,12 @@ final class HtmlReport {
     html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
         .append("</title><style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}"
             + "svg{border:1px solid #ccc;margin:0.5em 0}</style></head><body><h1>").append(escape(title))
-        .append("</h1><pre>").append(escape(table)).append("</pre>");
+        .append("</h1><p>Each run: application JVMs behind a round-robin balancer, one H2 database, a memcached pool, the"
+            + " same mixed workload (reads by id, natural-id lookups, query-cache reads, collection reads, optimistic"
+            + " increments, collection changes on five hot accounts). A stale read returned less than a write"
+            + " acknowledged before it started; stale entries, lost updates and keys left locked are checked at"
+            + " quiescence against the database. Dashed lines: fault events.</p><pre>").append(escape(table))
+        .append("</pre>");
     html.append("<h2>Throughput (requests/s)</h2>")
         .append(chart(reports, s -> s.requests, false));
     html.append("<h2>Cache hit ratio (entity, collection, natural-id and query cache)</h2>")
@@ -56,8 +61,12 @@ final class HtmlReport {
       Timeline timeline = reports.get(i).load().timeline();
       List<Timeline.Second> series = timeline.seconds();
       StringBuilder points = new StringBuilder();
-      // the last second is partial: leave it out
-      for (int t = 0; t < series.size() - 1; t++) {
+      // the last second with requests is partial, and the sampler may have opened one more: leave them out
+      int end = series.size();
+      while (end > 0 && series.get(end - 1).requests == 0) {
+        end--;
+      }
+      for (int t = 0; t < end - 1; t++) {
         double x = 30 + (width - 40) * (double) t / seconds;
         double y = height - 20 - (height - 40) * value.applyAsDouble(series.get(t)) / max;
         points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
@@ -65,12 +74,15 @@ final class HtmlReport {
       String colour = COLOURS[i % COLOURS.length];
       svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(colour).append("\" points=\"")
           .append(points).append("\"/>");
-      for (String mark : timeline.marks()) {
+      List<String> marks = timeline.marks();
+      for (int m = 0; m < marks.size(); m++) {
+        String mark = marks.get(m);
         int t = Integer.parseInt(mark.split(":", 2)[0]);
         double x = 30 + (width - 40) * (double) t / seconds;
         svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"20\" y2=\"%d\" stroke=\"%s\" "
             + "stroke-dasharray=\"4\"/><text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">%s</text>",
-            x, x, height - 20, colour, x + 2, 30 + 12 * i, colour, escape(mark.split(":", 2)[1])));
+            x, x, height - 20, colour, x + 2, 30 + 12 * (i * marks.size() + m), colour,
+            escape(mark.split(":", 2)[1])));
       }
     }
     return svg.append("</svg>").toString();
