@@ -47,7 +47,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   private static final System.Logger LOG = System.getLogger(CaspianRegionFactory.class.getName());
   private final AtomicLong lockSequence = new AtomicLong();
   private final java.util.concurrent.atomic.LongAdder lostLocks = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder reconnects = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder serverRestarts = new java.util.concurrent.atomic.LongAdder();
   private final List<RegionStore> stores = new CopyOnWriteArrayList<>();
   private final List<RegionStore> queryStores = new CopyOnWriteArrayList<>();
 
@@ -70,7 +70,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     this.settings = parsed;
     this.cacheManager = manager;
     this.clock = new ClusterClock(cache(META_CACHE, Duration.ZERO), settings.clockMaxLag());
-    watchReconnects(manager);
+    watchRestarts(manager);
     ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "caspian-eviction-retry");
       thread.setDaemon(true);
@@ -97,7 +97,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     debtCollector = null;
   }
 
-  private void watchReconnects(CacheManager manager) {
+  private void watchRestarts(CacheManager manager) {
     try {
       manager.unwrap(io.caspian.memcached.Memcached.class).onRestart(this::memcachedRestarted);
     } catch (IllegalArgumentException e) {
@@ -109,13 +109,13 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   private void memcachedRestarted(java.net.SocketAddress server) {
     LOG.log(System.Logger.Level.INFO, () -> "memcached " + server
         + " may have restarted empty: every region is evicted before its next use");
-    reconnects.increment();
+    serverRestarts.increment();
     stores.forEach(RegionStore::serverRestarted);
   }
 
   /** How often a memcached server came back or forgot what it held (each time every region was evicted). */
   public long getServerRestartCount() {
-    return reconnects.sum();
+    return serverRestarts.sum();
   }
 
   private void settleDebts() {
