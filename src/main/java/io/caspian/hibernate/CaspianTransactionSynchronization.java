@@ -12,9 +12,21 @@ import org.hibernate.cache.spi.RegionFactory;
  */
 public final class CaspianTransactionSynchronization extends AbstractCacheTransactionSynchronization {
   private final Set<String> countedSpaces = new HashSet<>();
+  private final RegionFactory regionFactory;
+  private LockId writerId;
 
   public CaspianTransactionSynchronization(RegionFactory regionFactory) {
     super(regionFactory);
+    this.regionFactory = regionFactory;
+  }
+
+  /** This session's identity as a writer of tables: its lease in each table's update-timestamps state. */
+  LockId writerId() {
+    if (writerId == null) {
+      writerId = regionFactory instanceof CaspianRegionFactory caspian
+          ? caspian.nextLockId() : new LockId(java.util.UUID.randomUUID(), 0L);
+    }
+    return writerId;
   }
 
   /** @return true the first time this transaction counts {@code space} */

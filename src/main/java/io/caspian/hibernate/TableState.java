@@ -1,42 +1,67 @@
 package io.caspian.hibernate;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Update-timestamps state of one table ("query space"), shared by all JVMs and changed only atomically.
  *
- * @param writers         transactions between preInvalidate and invalidate of this table
- * @param writersDeadline {@link ClusterClock#now()} value after which the writers are presumed dead (a crashed JVM
- *                        must not disable the query cache forever)
+ * <p>Each in-flight writer holds its own lease, so a writer that never finishes (its JVM was killed, its invalidate
+ * could not reach memcached) stops counting at its own deadline, however many other writers come and go meanwhile;
+ * a shared count with a shared, ever-extended deadline would keep the table's query results uncacheable for as long
+ * as writes continue.
+ *
+ * @param writers         writers counted without a lease (states written before leases existed); they count until
+ *                        {@code writersDeadline}
+ * @param writersDeadline {@link ClusterClock#now()} value after which the lease-less writers are presumed dead
  * @param lastCommit      cluster-clock stamp of the latest invalidate (commit or rollback) of the table
+ * @param leases          the in-flight writers, each presumed dead after its own deadline
  */
-public record TableState(int writers, long writersDeadline, long lastCommit) implements Serializable {
-  public static final TableState EMPTY = new TableState(0, 0L, 0L);
+public record TableState(int writers, long writersDeadline, long lastCommit, List<SoftLockState.Lease> leases)
+    implements Serializable {
+  public static final TableState EMPTY = new TableState(0, 0L, 0L, List.of());
+
+  public TableState {
+    // null only from Java deserialization of the pre-lease shape
+    leases = leases == null ? List.of() : List.copyOf(leases);
+  }
+
+  /** A state without leases (the pre-lease shape). */
+  public TableState(int writers, long writersDeadline, long lastCommit) {
+    this(writers, writersDeadline, lastCommit, List.of());
+  }
 
   /** Writers still presumed alive at {@code now}. */
   public int liveWriters(long now) {
-    return now > writersDeadline ? 0 : writers;
+    int live = now > writersDeadline ? 0 : writers;
+    for (SoftLockState.Lease lease : leases) {
+      if (!lease.isExpiredAt(now)) {
+        live++;
+      }
+    }
+    return live;
   }
 
-  /** preInvalidate of one transaction. */
-  public static TableState beginWrite(TableState old, long deadline, long now) {
+  /** preInvalidate of the transaction {@code writer}, presumed dead after {@code deadline}. */
+  public static TableState beginWrite(TableState old, LockId writer, long deadline, long now) {
     TableState s = old == null ? EMPTY : old;
-    int live = s.liveWriters(now);
-    long until = live == 0 ? deadline : Math.max(s.writersDeadline, deadline);
-    return new TableState(live + 1, until, s.lastCommit);
+    List<SoftLockState.Lease> next = s.liveLeasesExcept(writer, now);
+    next.add(new SoftLockState.Lease(writer, deadline));
+    return new TableState(s.liveLegacyWriters(now), s.writersDeadline, s.lastCommit, next);
   }
 
-  /** invalidate after a transaction that did pre-invalidate this table. */
-  public static TableState endWrite(TableState old, long commitStamp, long now) {
+  /** invalidate after the transaction {@code writer} did pre-invalidate this table. */
+  public static TableState endWrite(TableState old, LockId writer, long commitStamp, long now) {
     TableState s = old == null ? EMPTY : old;
-    int live = Math.max(0, s.liveWriters(now) - 1);
-    return new TableState(live, s.writersDeadline, Math.max(s.lastCommit, commitStamp));
+    return new TableState(s.liveLegacyWriters(now), s.writersDeadline, Math.max(s.lastCommit, commitStamp),
+        s.liveLeasesExcept(writer, now));
   }
 
   /** invalidate by a transaction whose preInvalidate was not recorded (e.g. memcached was unreachable then). */
   public static TableState commitOnly(TableState old, long commitStamp) {
     TableState s = old == null ? EMPTY : old;
-    return new TableState(s.writers, s.writersDeadline, Math.max(s.lastCommit, commitStamp));
+    return new TableState(s.writers, s.writersDeadline, Math.max(s.lastCommit, commitStamp), s.leases);
   }
 
   /**
@@ -51,5 +76,19 @@ public record TableState(int writers, long writersDeadline, long lastCommit) imp
       return Long.MAX_VALUE;
     }
     return lastCommit == 0L ? null : lastCommit - 1;
+  }
+
+  private int liveLegacyWriters(long now) {
+    return now > writersDeadline ? 0 : writers;
+  }
+
+  private List<SoftLockState.Lease> liveLeasesExcept(LockId writer, long now) {
+    List<SoftLockState.Lease> live = new ArrayList<>(leases.size() + 1);
+    for (SoftLockState.Lease lease : leases) {
+      if (!lease.isExpiredAt(now) && !lease.id().equals(writer)) {
+        live.add(lease);
+      }
+    }
+    return live;
   }
 }

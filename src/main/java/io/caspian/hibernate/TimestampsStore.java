@@ -47,7 +47,9 @@ public final class TimestampsStore implements StorageAccess {
     if (TimestampsSignal.isPreInvalidate((Long) value)) {
       if (tx == null || tx.countWriter(space)) {
         long now = clock.now();
-        if (!apply(space, new Change(Change.BEGIN, now + writerTimeoutTicks, now)) && tx != null) {
+        // outside a Caspian transaction context nobody can end the lease: it lapses at its deadline
+        LockId writer = tx == null ? new LockId(java.util.UUID.randomUUID(), 0L) : tx.writerId();
+        if (!apply(space, new Change(Change.BEGIN, now + writerTimeoutTicks, now, writer)) && tx != null) {
           tx.uncountWriter(space); // not counted in memcached, so the invalidate must not uncount it
         }
       }
@@ -55,7 +57,8 @@ public final class TimestampsStore implements StorageAccess {
       boolean counted = tx == null || tx.uncountWriter(space);
       try {
         long commit = clock.advance();
-        if (!apply(space, new Change(counted ? Change.END : Change.COMMIT_ONLY, commit, clock.now()))) {
+        LockId writer = tx == null ? null : tx.writerId();
+        if (!apply(space, new Change(counted ? Change.END : Change.COMMIT_ONLY, commit, clock.now(), writer))) {
           onLostCommit.run();
         }
       } catch (CacheException e) {
@@ -74,7 +77,7 @@ public final class TimestampsStore implements StorageAccess {
   }
 
   /** The atomic step on one table's state. */
-  private record Change(int kind, long stamp, long now) implements EntryProcessor<Object, Object, Object>, Serializable {
+  private record Change(int kind, long stamp, long now, LockId writer) implements EntryProcessor<Object, Object, Object>, Serializable {
     static final int BEGIN = 0;
     static final int END = 1;
     static final int COMMIT_ONLY = 2;
@@ -83,8 +86,8 @@ public final class TimestampsStore implements StorageAccess {
     public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
       TableState old = entry.exists() && entry.getValue() instanceof TableState table ? table : null;
       TableState next = switch (kind) {
-        case BEGIN -> TableState.beginWrite(old, stamp, now);
-        case END -> TableState.endWrite(old, stamp, now);
+        case BEGIN -> TableState.beginWrite(old, writer, stamp, now);
+        case END -> TableState.endWrite(old, writer, stamp, now);
         default -> TableState.commitOnly(old, stamp);
       };
       entry.setValue(next);

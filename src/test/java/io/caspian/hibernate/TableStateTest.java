@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 class TableStateTest {
   private static final long NOW = 100;
   private static final long DEADLINE = 1_000;
+  private static final LockId W1 = new LockId(new java.util.UUID(0, 1), 1);
+  private static final LockId W2 = new LockId(new java.util.UUID(0, 2), 1);
+  private static final LockId W3 = new LockId(new java.util.UUID(0, 3), 1);
 
   private static boolean served(TableState state, long resultTimestamp) {
     Long lastUpdate = state == null ? null : state.lastUpdateSeenBy(NOW);
@@ -24,14 +27,14 @@ class TableStateTest {
 
   @Test
   void inFlightWriterHidesEveryResult() {
-    TableState writing = TableState.beginWrite(null, DEADLINE, NOW);
+    TableState writing = TableState.beginWrite(null, W1, DEADLINE, NOW);
     assertEquals(Long.MAX_VALUE, writing.lastUpdateSeenBy(NOW));
     assertEquals(false, served(writing, Long.MAX_VALUE - 1));
   }
 
   @Test
   void afterTheLastCommitOnlyResultsBegunBeforeItAreStale() {
-    TableState committed = TableState.endWrite(TableState.beginWrite(null, DEADLINE, NOW), 500, NOW);
+    TableState committed = TableState.endWrite(TableState.beginWrite(null, W1, DEADLINE, NOW), W1, 500, NOW);
     assertEquals(false, served(committed, 499), "computed by a transaction begun before the commit");
     assertEquals(true, served(committed, 500), "begun after the commit: cacheable at once");
   }
@@ -39,11 +42,11 @@ class TableStateTest {
   /** Every interleaving of two writers' preInvalidate/invalidate keeps the table dark until both are done. */
   @Test
   void twoWritersInAnyOrder() {
-    TableState one = TableState.beginWrite(null, DEADLINE, NOW);
-    TableState two = TableState.beginWrite(one, DEADLINE, NOW);
-    TableState firstDone = TableState.endWrite(two, 500, NOW);
+    TableState one = TableState.beginWrite(null, W1, DEADLINE, NOW);
+    TableState two = TableState.beginWrite(one, W2, DEADLINE, NOW);
+    TableState firstDone = TableState.endWrite(two, W2, 500, NOW);
     assertEquals(false, served(firstDone, 10_000), "the second writer is still in flight");
-    TableState bothDone = TableState.endWrite(firstDone, 450, NOW);
+    TableState bothDone = TableState.endWrite(firstDone, W1, 450, NOW);
     assertEquals(500, bothDone.lastCommit(), "the latest commit is kept whatever the arrival order");
     assertEquals(false, served(bothDone, 499));
     assertEquals(true, served(bothDone, 500));
@@ -51,21 +54,55 @@ class TableStateTest {
 
   @Test
   void writersPastTheirDeadlineAreForgotten() {
-    TableState leaked = TableState.beginWrite(null, DEADLINE, NOW);
+    TableState leaked = TableState.beginWrite(null, W1, DEADLINE, NOW);
     assertEquals(0, leaked.liveWriters(DEADLINE + 1));
     assertNull(leaked.lastUpdateSeenBy(DEADLINE + 1));
-    TableState next = TableState.beginWrite(leaked, DEADLINE + 50, DEADLINE + 1);
-    assertEquals(1, next.writers());
-    assertEquals(DEADLINE + 50, next.writersDeadline());
-    TableState late = TableState.endWrite(leaked, 700, DEADLINE + 1);
-    assertEquals(0, late.writers());
+    TableState next = TableState.beginWrite(leaked, W2, DEADLINE + 50, DEADLINE + 1);
+    assertEquals(1, next.liveWriters(DEADLINE + 1));
+    assertEquals(1, next.leases().size(), "the dead writer's lease is dropped");
+    TableState late = TableState.endWrite(leaked, W1, 700, DEADLINE + 1);
+    assertEquals(0, late.liveWriters(DEADLINE + 1));
+    assertEquals(700, late.lastCommit());
+  }
+
+  /**
+   * A writer that never ends (killed JVM) no longer keeps the table dark while others keep writing: its lease lapses
+   * at its own deadline, whatever later writers' deadlines are.
+   */
+  @Test
+  void aDeadWriterStopsCountingAtItsOwnDeadlineDespiteNewWriters() {
+    TableState ghost = TableState.beginWrite(null, W1, DEADLINE, NOW);
+    TableState joined = TableState.beginWrite(ghost, W2, DEADLINE + 900, 900);
+    TableState done = TableState.endWrite(joined, W2, 950, 950);
+    assertEquals(1, done.liveWriters(950), "the ghost still counts before its deadline");
+    TableState again = TableState.beginWrite(done, W3, DEADLINE + 1_500, 1_500);
+    TableState finished = TableState.endWrite(again, W3, 1_600, 1_600);
+    assertEquals(0, finished.liveWriters(1_600), "past the ghost's deadline only live writers count");
+    assertEquals(1_599, finished.lastUpdateSeenBy(1_600), "results begun after the last commit are served");
+  }
+
+  @Test
+  void aLiveWriterKeepsCountingUntilItsOwnDeadline() {
+    TableState one = TableState.beginWrite(null, W1, DEADLINE, NOW);
+    TableState two = TableState.beginWrite(one, W2, 5_000, NOW);
+    assertEquals(1, two.liveWriters(DEADLINE + 1), "W1 lapsed, W2 has not");
+    assertEquals(Long.MAX_VALUE, two.lastUpdateSeenBy(DEADLINE + 1));
+  }
+
+  @Test
+  void leaselessWritersOfTheOldShapeCountUntilTheirDeadline() {
+    TableState old = new TableState(2, DEADLINE, 300);
+    assertEquals(2, old.liveWriters(NOW));
+    TableState next = TableState.beginWrite(old, W1, DEADLINE + 10, NOW);
+    assertEquals(3, next.liveWriters(NOW));
+    assertEquals(1, next.liveWriters(DEADLINE + 1));
   }
 
   @Test
   void invalidateWithoutRecordedPreInvalidateStillRecordsTheCommit() {
-    TableState writing = TableState.beginWrite(null, DEADLINE, NOW);
+    TableState writing = TableState.beginWrite(null, W1, DEADLINE, NOW);
     TableState other = TableState.commitOnly(writing, 800);
-    assertEquals(1, other.writers());
+    assertEquals(1, other.liveWriters(NOW));
     assertEquals(800, other.lastCommit());
     assertEquals(800, TableState.commitOnly(other, 700).lastCommit());
   }
