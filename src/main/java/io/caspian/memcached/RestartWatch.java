@@ -97,8 +97,16 @@ final class RestartWatch implements AutoCloseable {
     }
   }
 
+  /** Stops checking and removes this client's canaries (best effort: they are tiny and LRU takes them anyway). */
   @Override
   public void close() {
     checker.shutdownNow();
+    for (String key : canaries.values()) {
+      try {
+        client.delete(key);
+      } catch (RuntimeException e) {
+        // the server is away: the canary goes with its memory or its LRU
+      }
+    }
   }
 }
