@@ -193,17 +193,9 @@ final class Cluster implements AutoCloseable {
       if (!server.isAlive()) {
         continue;
       }
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
-        socket.setSoTimeout(2000);
-        socket.getOutputStream().write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-            StandardCharsets.US_ASCII));
-        for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
-          String[] f = line.split(" ");
-          if (f.length == 3 && names.contains(f[1])) {
-            total += Long.parseLong(f[2].trim());
-          }
-        }
+      try {
+        total += server.stats().entrySet().stream().filter(e -> names.contains(e.getKey()))
+            .mapToLong(java.util.Map.Entry::getValue).sum();
       } catch (IOException e) {
         // a paused server: its count is missing from this sample
       }

@@ -3,7 +3,6 @@ package io.caspian.hibernate;
 import java.util.HashSet;
 import java.util.Set;
 import org.hibernate.cache.spi.AbstractCacheTransactionSynchronization;
-import org.hibernate.cache.spi.RegionFactory;
 
 /**
  * Per-session caching context. Besides the caching timestamp (read from the {@link ClusterClock}), it remembers
@@ -12,10 +11,10 @@ import org.hibernate.cache.spi.RegionFactory;
  */
 public final class CaspianTransactionSynchronization extends AbstractCacheTransactionSynchronization {
   private final Set<String> countedSpaces = new HashSet<>();
-  private final RegionFactory regionFactory;
+  private final CaspianRegionFactory regionFactory;
   private LockId writerId;
 
-  public CaspianTransactionSynchronization(RegionFactory regionFactory) {
+  public CaspianTransactionSynchronization(CaspianRegionFactory regionFactory) {
     super(regionFactory);
     this.regionFactory = regionFactory;
   }
@@ -23,8 +22,7 @@ public final class CaspianTransactionSynchronization extends AbstractCacheTransa
   /** This session's identity as a writer of tables: its lease in each table's update-timestamps state. */
   LockId writerId() {
     if (writerId == null) {
-      writerId = regionFactory instanceof CaspianRegionFactory caspian
-          ? caspian.nextLockId() : new LockId(java.util.UUID.randomUUID(), 0L);
+      writerId = regionFactory.nextLockId();
     }
     return writerId;
   }

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * proportional to the whole pool, not to the cache. It needs the text protocol, which a server started with SASL
  * does not offer.
  */
-final class KeyLister {
+public final class KeyLister {
   private static final int BUSY_RETRIES = 200;
 
   private final List<InetSocketAddress> servers;
@@ -29,6 +29,11 @@ final class KeyLister {
   KeyLister(List<InetSocketAddress> servers, int timeoutMillis) {
     this.servers = List.copyOf(servers);
     this.timeoutMillis = timeoutMillis;
+  }
+
+  /** The keys starting with {@code prefix} on one server (tests and tools that need to know where keys live). */
+  public static List<String> keysOn(InetSocketAddress server, String prefix, int timeoutMillis) {
+    return new KeyLister(List.of(server), timeoutMillis).keys(prefix);
   }
 
   List<String> keys(String prefix) {

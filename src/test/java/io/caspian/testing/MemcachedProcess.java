@@ -52,6 +52,25 @@ public final class MemcachedProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** The server's {@code stats} counters (numeric ones), read over the text protocol. */
+  public java.util.Map<String, Long> stats() throws IOException {
+    java.util.Map<String, Long> counters = new java.util.HashMap<>();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      socket.setSoTimeout(2000);
+      socket.getOutputStream().write("stats\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII));
+      for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
+        String[] f = line.split(" ");
+        if (f.length == 3 && f[2].matches("\\d+")) {
+          counters.put(f[1], Long.parseLong(f[2]));
+        }
+      }
+    }
+    return counters;
+  }
+
   /** Freezes the server (SIGSTOP): connections stay open, requests hang. */
   public void pause() {
     signal("STOP");

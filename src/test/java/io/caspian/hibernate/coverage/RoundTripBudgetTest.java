@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.caspian.hibernate.CaspianSettings;
 import io.caspian.testing.MemcachedProcess;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -22,21 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class RoundTripBudgetTest {
   private static final int N = 50;
-
-  private static Map<String, Long> stats(MemcachedProcess server) throws Exception {
-    Map<String, Long> counters = new HashMap<>();
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
-      socket.getOutputStream().write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
-        String[] f = line.split(" ");
-        if (f.length == 3 && f[2].matches("\\d+")) {
-          counters.put(f[1], Long.parseLong(f[2]));
-        }
-      }
-    }
-    return counters;
-  }
 
   private static double perOp(Map<String, Long> before, Map<String, Long> after, String counter) {
     return (after.getOrDefault(counter, 0L) - before.getOrDefault(counter, 0L)) / (double) N;
@@ -55,23 +35,23 @@ class RoundTripBudgetTest {
       factory.inTransaction(s -> s.persist(new Author(1L, "a")));
       factory.fromTransaction(s -> s.find(Author.class, 1L));
 
-      Map<String, Long> before = stats(server);
+      Map<String, Long> before = server.stats();
       for (int i = 0; i < N; i++) {
         try (Session s = factory.openSession()) {
           assertEquals("a", s.find(Author.class, 1L).name);
         }
       }
-      Map<String, Long> after = stats(server);
+      Map<String, Long> after = server.stats();
       // session start reads the cluster clock (1 get); the hit is one multi-get of region epoch + entry (2 keys)
       assertEquals(3.0, perOp(before, after, "cmd_get"), "keys fetched per find");
       assertEquals(0.0, perOp(before, after, "cmd_set"), "a hit writes nothing");
 
-      before = stats(server);
+      before = server.stats();
       for (int i = 0; i < N; i++) {
         int n = i;
         factory.inTransaction(s -> s.find(Author.class, 1L).name = "v" + n);
       }
-      after = stats(server);
+      after = server.stats();
       // lockItem and afterUpdate are one CAS each, plus one clock advance: never a blind set
       assertEquals(3.0, perOp(before, after, "cas_hits"), "CAS writes per update transaction");
       assertEquals(perOp(before, after, "cmd_set"), perOp(before, after, "cas_hits"), "every write is a CAS");

@@ -83,21 +83,9 @@ class ServerRestartEvictionTest {
     return node.getStatistics().getSecondLevelCacheHitCount() - before;
   }
 
-  /** The keys a server holds, as memcached's {@code lru_crawler metadump hash} lists them. */
-  static java.util.List<String> keys(int port) throws java.io.IOException {
-    java.util.List<String> keys = new java.util.ArrayList<>();
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(2000);
-      socket.getOutputStream().write("lru_crawler metadump hash\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-          java.nio.charset.StandardCharsets.US_ASCII));
-      for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
-        if (line.startsWith("key=")) {
-          keys.add(java.net.URLDecoder.decode(line.substring(4, line.indexOf(' ')), java.nio.charset.StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return keys;
+  /** The keys a server holds. */
+  private static java.util.List<String> keys(int port) {
+    return io.caspian.memcached.KeyLister.keysOn(new java.net.InetSocketAddress("127.0.0.1", port), "", 2000);
   }
 
   private static long reconnects(SessionFactory node) {
