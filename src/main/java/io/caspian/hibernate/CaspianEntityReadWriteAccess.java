@@ -36,7 +36,9 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value, Object version) {
-    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), version, stamp)));
+    return release(key, startedAt(session), false,
+        stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), version, stamp)),
+        null);
   }
 
   @Override
@@ -53,7 +55,9 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
       Object currentVersion,
       Object previousVersion,
       SoftLock lock) {
-    return release(key, true, stamp -> stepOnState(old ->
-        ReadWriteTransitions.afterUpdate(old, (LockId) lock, MappedValue.wrap(key, value), currentVersion, stamp)));
+    return release(key, startedAt(session), true,
+        stamp -> stepOnState(old -> ReadWriteTransitions.afterUpdate(
+            old, (LockId) lock, MappedValue.wrap(key, value), currentVersion, stamp)),
+        stamp -> stepOnState(old -> new Step(ReadWriteTransitions.unlock(old, (LockId) lock, stamp), false)));
   }
 }

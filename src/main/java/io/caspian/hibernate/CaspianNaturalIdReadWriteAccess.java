@@ -34,7 +34,9 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value) {
-    return release(key, false, stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), null, stamp)));
+    return release(key, startedAt(session), false,
+        stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), null, stamp)),
+        null);
   }
 
   @Override
@@ -44,7 +46,9 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
 
   @Override
   public boolean afterUpdate(SharedSessionContractImplementor session, Object key, Object value, SoftLock lock) {
-    return release(key, true, stamp -> stepOnState(old ->
-        ReadWriteTransitions.afterUpdate(old, (LockId) lock, MappedValue.wrap(key, value), null, stamp)));
+    return release(key, startedAt(session), true,
+        stamp -> stepOnState(old -> ReadWriteTransitions.afterUpdate(
+            old, (LockId) lock, MappedValue.wrap(key, value), null, stamp)),
+        stamp -> stepOnState(old -> new Step(ReadWriteTransitions.unlock(old, (LockId) lock, stamp), false)));
   }
 }

@@ -1,6 +1,7 @@
 package io.caspian.hibernate;
 
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import javax.cache.CacheException;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.AccessType;
@@ -88,8 +89,8 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
 
   @Override
   public void unlockItem(SharedSessionContractImplementor session, Object key, SoftLock lock) {
-    release(key, true, stamp -> old -> new RegionStore.Outcome(
-        ReadWriteTransitions.unlock(old, (LockId) lock, stamp), Boolean.FALSE));
+    release(key, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
+        ReadWriteTransitions.unlock(old, (LockId) lock, stamp), Boolean.FALSE), null);
   }
 
   @Override
@@ -114,9 +115,14 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   /**
    * Runs a write-completion transition that needs a fresh cluster stamp; if the stamp or the transition cannot be
    * obtained, the entry may hold a stale value later, so the region is evicted.
+   *
+   * @param startedAt when the completing transaction began ({@code Long.MAX_VALUE}: the transition never publishes)
+   * @param ifEvicted what to do instead when the region was evicted after {@code startedAt} (null: nothing), since a
+   *                  value the transaction wrote may predate the change behind that eviction
    */
-  protected boolean release(Object key, boolean completesLock,
-      java.util.function.LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition) {
+  protected boolean release(Object key, long startedAt, boolean completesLock,
+      LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition,
+      LongFunction<Function<ReadWriteState, RegionStore.Outcome>> ifEvicted) {
     long stamp;
     try {
       stamp = factory().clock().advance();
@@ -124,14 +130,10 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       store.invalidationLost();
       return false;
     }
-    Function<ReadWriteState, RegionStore.Outcome> body = transition.apply(stamp);
     boolean[] lockGone = new boolean[1];
-    RegionStore.Outcome outcome = store.transition(key, old -> {
-      // a completing writer always left a lock here (held locks even survive region evictions): none means
-      // memcached dropped it; set per attempt, so the last (applied) attempt decides
-      lockGone[0] = old == null;
-      return body.apply(asState(old));
-    });
+    RegionStore.Outcome outcome = store.complete(key, startedAt,
+        noticingLostLock(transition.apply(stamp), lockGone),
+        ifEvicted == null ? null : noticingLostLock(ifEvicted.apply(stamp), lockGone));
     if (outcome == null) {
       store.invalidationLost();
       return false;
@@ -140,6 +142,23 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       factory().recordLostLock(store.name(), key);
     }
     return Boolean.TRUE.equals(outcome.answer());
+  }
+
+  /**
+   * A completing writer always left a lock here (held locks even survive region evictions): none means memcached
+   * dropped it. Set per attempt, so the last (applied) attempt decides.
+   */
+  private static Function<Object, RegionStore.Outcome> noticingLostLock(
+      Function<ReadWriteState, RegionStore.Outcome> body, boolean[] lockGone) {
+    return old -> {
+      lockGone[0] = old == null;
+      return body.apply(asState(old));
+    };
+  }
+
+  /** The cluster time the session's transaction began: a completion publishes only if no eviction came since. */
+  protected static long startedAt(SharedSessionContractImplementor session) {
+    return txTimestamp(session);
   }
 
   /** Adapts a read-write transition returning a {@link Step} to the store's outcome. */

@@ -207,12 +207,14 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   @Override
   protected DomainDataStorageAccess createDomainDataStorageAccess(
       DomainDataRegionConfig regionConfig, DomainDataRegionBuildingContext buildingContext) {
-    return store(regionConfig.getRegionName());
+    // qualified like the query regions, so applications separated by hibernate.cache.region_prefix share nothing;
+    // per-region settings keep using the name the mapping gives
+    return store(qualify(regionConfig.getRegionName()), regionConfig.getRegionName());
   }
 
   @Override
   protected StorageAccess createQueryResultsRegionStorageAccess(String regionName, SessionFactoryImplementor factory) {
-    RegionStore store = store(qualify(regionName));
+    RegionStore store = store(qualify(regionName), qualify(regionName));
     queryStores.add(store);
     return store;
   }
@@ -228,8 +230,8 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     queryStores.forEach(RegionStore::invalidationLost);
   }
 
-  private RegionStore store(String regionName) {
-    RegionStore store = new RegionStore(regionName, cache(regionName, settings.expiryOf(regionName)), clock);
+  private RegionStore store(String cacheName, String settingsName) {
+    RegionStore store = new RegionStore(cacheName, cache(cacheName, settings.expiryOf(settingsName)), clock);
     stores.add(store);
     return store;
   }

@@ -39,7 +39,7 @@ public final class ReadWriteTransitions {
         return SoftLockState.held(List.of(ours), order.max(lock.version(), version), false, lock.unlockTimestamp());
       }
       if (lock.isExpiredAt(now)) {
-        return SoftLockState.held(List.of(ours), null, true, lock.unlockTimestamp());
+        return SoftLockState.held(List.of(ours), null, true, lock.releasedAt());
       }
       List<Lease> joined = lock.leasesLiveAt(now);
       joined.add(ours);
@@ -137,23 +137,39 @@ public final class ReadWriteTransitions {
     return fresh ? new Step(new CachedItem(value, version, txTimestamp), true) : Step.unchanged(item);
   }
 
+  /**
+   * Whether a load may replace a state that is not empty. A lock protects by version or by the unlock's cluster
+   * stamp, never by the passing of time: a released lock (a tombstone) stays until a load that is provably not
+   * older than the writes it remembers comes along, however long the loading transaction ran. A held lock whose
+   * leases all expired is treated as released at its deadline, the latest moment its presumed-dead writers could
+   * have committed.
+   */
   private static boolean isWritable(
       ReadWriteState old, Object version, long txTimestamp, long now, VersionOrder order) {
     if (old instanceof CachedItem item) {
       return order.isNewer(item.version(), version);
     }
     SoftLockState lock = (SoftLockState) old;
-    if (lock.isExpiredAt(now)) {
-      // held: every lease has expired (its writers are presumed dead); released: its memory has run out
-      return true;
-    }
-    if (lock.isHeld()) {
+    if (lock.isHeld() && !lock.isExpiredAt(now)) {
       return false;
     }
-    if (lock.version() != null) {
-      return order.isNewer(lock.version(), version);
+    return order.isNewer(lock.version(), version) || txTimestamp >= lock.releasedAt();
+  }
+
+  /**
+   * evict (an explicit per-key eviction, a natural-id resolution removed): forget the value, but never what
+   * protects the key. Leaves a released lock stamped {@code stamp}, so a load read before the eviction (before the
+   * change that caused it: a native SQL update, a delete) cannot be cached after it; its version is forgotten since
+   * the change behind an eviction need not have moved it. Live leases are kept and marked concurrent, so their
+   * writers only release: their value may predate the change the eviction stands for.
+   */
+  public static SoftLockState evict(ReadWriteState old, long stamp) {
+    if (old instanceof SoftLockState lock) {
+      long unlockedAt = Math.max(lock.unlockTimestamp(), stamp);
+      List<Lease> live = lock.leasesLiveAt(stamp);
+      return live.isEmpty() ? SoftLockState.released(unlockedAt) : SoftLockState.held(live, null, true, unlockedAt);
     }
-    return txTimestamp >= lock.unlockTimestamp();
+    return SoftLockState.released(stamp);
   }
 
   /** remove: delete the entry unless it is a lock; check and delete are one step, so a fresh lock survives. */

@@ -68,7 +68,7 @@ public final class RegionStore implements DomainDataStorageAccess {
    * @return the outcome, or null when memcached could not be reached (nothing was written)
    */
   public Outcome transition(Object key, Function<Object, Outcome> transition) {
-    return apply(key, Long.MAX_VALUE, transition); // not a load: never predates an eviction
+    return apply(key, Long.MAX_VALUE, transition, null); // not a load: never predates an eviction
   }
 
   /**
@@ -78,16 +78,28 @@ public final class RegionStore implements DomainDataStorageAccess {
    * this one comparison inside the same atomic step.
    */
   public Outcome load(Object key, long loadedAt, Function<Object, Outcome> transition) {
-    return apply(key, loadedAt, transition);
+    return apply(key, loadedAt, transition, null);
   }
 
-  private Outcome apply(Object key, long loadedAt, Function<Object, Outcome> transition) {
+  /**
+   * Like {@link #load}, for a writer completing its transaction (afterInsert, afterUpdate), which began at cluster
+   * time {@code startedAt}: if the region was evicted since, the value it would publish may predate the change behind
+   * the eviction (a bulk update that touched the same row after our write), so {@code ifEvicted} runs instead
+   * (e.g. only release the lock).
+   */
+  public Outcome complete(Object key, long startedAt, Function<Object, Outcome> transition,
+      Function<Object, Outcome> ifEvicted) {
+    return apply(key, startedAt, transition, ifEvicted);
+  }
+
+  private Outcome apply(Object key, long loadedAt, Function<Object, Outcome> transition,
+      Function<Object, Outcome> ifEvicted) {
     if (!settleDebt()) {
       return null;
     }
     try {
       long epoch = epoch();
-      return (Outcome) cache.invoke(key, new Apply(epoch, loadedAt, transition));
+      return (Outcome) cache.invoke(key, new Apply(epoch, loadedAt, transition, ifEvicted));
     } catch (CacheException | ClassCastException e) {
       return null;
     }
@@ -97,17 +109,21 @@ public final class RegionStore implements DomainDataStorageAccess {
   public record Outcome(Object next, Object answer) implements Serializable {
   }
 
-  /** The entry processor: resolve the epoch, run the pure transition, store its result stamped. */
-  private record Apply(long epoch, long loadedAt, Function<Object, Outcome> transition)
-      implements EntryProcessor<Object, Object, Object>, Serializable {
+  /**
+   * The entry processor: resolve the epoch, run the pure transition (or, when the caller's transaction predates the
+   * epoch, {@code ifEvicted}; none = write nothing), store its result stamped.
+   */
+  private record Apply(long epoch, long loadedAt, Function<Object, Outcome> transition,
+      Function<Object, Outcome> ifEvicted) implements EntryProcessor<Object, Object, Object>, Serializable {
     @Override
     public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
       Stamped stored = entry.exists() ? (Stamped) entry.getValue() : null;
       Stamped.View view = Stamped.resolve(stored, epoch);
-      if (loadedAt < view.epoch()) {
+      Function<Object, Outcome> step = loadedAt < view.epoch() ? ifEvicted : transition;
+      if (step == null) {
         return new Outcome(view.state(), Boolean.FALSE);
       }
-      Outcome outcome = transition.apply(view.state());
+      Outcome outcome = step.apply(view.state());
       if (outcome.next() != view.state()) {
         if (outcome.next() == null) {
           entry.remove();
@@ -222,14 +238,27 @@ public final class RegionStore implements DomainDataStorageAccess {
 
   @Override
   public Object getFromCache(Object key, SharedSessionContractImplementor session) {
-    return readableValue(key, read(key));
+    Object stored = read(key);
+    return stored instanceof SoftLockState ? null : readableValue(key, stored); // a tombstone of an eviction
   }
 
+  /**
+   * READ_ONLY / NONSTRICT_READ_WRITE values and query results (the READ_WRITE access wraps inside its CachedItem
+   * instead). Refused, like READ_WRITE loads, when the session's transaction began before the region's last eviction
+   * or before the last per-key eviction of {@code key}: the value may predate the change behind it.
+   */
   @Override
   public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
-    // READ_ONLY / NONSTRICT_READ_WRITE values (the READ_WRITE access wraps inside its CachedItem instead)
     Object stored = MappedValue.wrap(key, value);
-    transition(key, old -> new Outcome(stored, Boolean.TRUE));
+    long loadedAt = cachingTimestamp(session);
+    load(key, loadedAt, old -> old instanceof SoftLockState tombstone && loadedAt < tombstone.releasedAt()
+        ? new Outcome(old, Boolean.FALSE)
+        : new Outcome(stored, Boolean.TRUE));
+  }
+
+  /** When the session's transaction began on the cluster clock; without a session, a put is judged by epoch only. */
+  static long cachingTimestamp(SharedSessionContractImplementor session) {
+    return session == null ? Long.MAX_VALUE : session.getCacheTransactionSynchronization().getCachingTimestamp();
   }
 
   @Override
@@ -244,9 +273,9 @@ public final class RegionStore implements DomainDataStorageAccess {
 
   @Override
   public boolean contains(Object key) {
-    // another mapping's entry does not count: a minimal put must replace it, not keep it forever
+    // another mapping's entry does not count: a minimal put must replace it, not keep it forever; nor does a tombstone
     Object stored = read(key);
-    return stored != null && !MappedValue.isForeign(key, stored);
+    return stored != null && !(stored instanceof SoftLockState) && !MappedValue.isForeign(key, stored);
   }
 
   @Override
@@ -254,11 +283,23 @@ public final class RegionStore implements DomainDataStorageAccess {
     evictAllEntries();
   }
 
+  /**
+   * Evicts one key for every node (explicit {@code evictEntityData(Class, id)}, natural-id removal, NONSTRICT
+   * invalidation): not a delete, which would erase soft locks and let an older load in, but one atomic transition
+   * to a tombstone stamped now ({@link ReadWriteTransitions#evict}).
+   */
   @Override
   public void evictData(Object key) {
+    long stamp;
     try {
-      cache.remove(key);
-    } catch (CacheException e) {
+      stamp = clock.advance();
+    } catch (CacheException | ClassCastException e) {
+      invalidationLost();
+      return;
+    }
+    Outcome outcome = transition(key, old -> new Outcome(
+        ReadWriteTransitions.evict(old instanceof ReadWriteState state ? state : null, stamp), Boolean.TRUE));
+    if (outcome == null) {
       invalidationLost();
     }
   }

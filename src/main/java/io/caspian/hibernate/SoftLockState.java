@@ -18,8 +18,8 @@ import java.util.UUID;
  * @param leases          the holders, in a canonical order (by lock id); empty means "released, remembers the
  *                        unlock". Leases may be expired: transitions drop them when they see the state
  * @param deadline        for a held lock, the latest lease deadline (computed here from the leases, whatever was
- *                        given); for a released lock, the {@link ClusterClock#now()} value until which the release
- *                        is remembered, after which any load may replace it
+ *                        given); for a released lock, informational only: a released lock protects until a load
+ *                        passes the version or timestamp rule, never until a time runs out
  * @param version         the highest version any locker saw (null when unversioned or unknown); a load must be
  *                        newer than it, so a late load of an intermediate version cannot be cached
  * @param concurrent      whether more than one transaction ever held it; then nobody publishes its own value,
@@ -114,6 +114,14 @@ public record SoftLockState(
   /** For a held lock: every lease has expired; for a released one: its memory of the release has. */
   public boolean isExpiredAt(long now) {
     return now > deadline;
+  }
+
+  /**
+   * The cluster time after which a load may replace this lock by timestamp: its last unlock, or for a held lock whose
+   * leases all expired, their deadline (until then its presumed-dead writers may still have committed).
+   */
+  public long releasedAt() {
+    return isHeld() ? Math.max(unlockTimestamp, deadline) : unlockTimestamp;
   }
 
   /** The leases that have not expired at {@code now}. */

@@ -13,8 +13,8 @@ public record Stamped(long epoch, Object state) implements Serializable {
    *
    * @param epoch the epoch to write back with: the newer of the caller's and the entry's (an entry from a newer
    *              epoch proves that epoch exists; writing an older one over it would silently delete it)
-   * @param state the state, or null when the entry belongs to an evicted epoch. Held soft locks survive eviction:
-   *              they are not data but a promise that a writer is in flight.
+   * @param state the state, or null when the entry belongs to an evicted epoch; see {@link #carriedForward} for what
+   *              survives an eviction
    */
   public record View(long epoch, Object state) {
   }
@@ -26,8 +26,27 @@ public record Stamped(long epoch, Object state) implements Serializable {
     if (stored.epoch >= epoch) {
       return new View(stored.epoch, stored.state);
     }
-    boolean heldLock = stored.state instanceof SoftLockState lock && lock.isHeld();
-    return new View(epoch, heldLock ? stored.state : null);
+    return new View(epoch, carriedForward(stored.state, epoch));
+  }
+
+  /**
+   * What of a state from an evicted epoch still counts in epoch {@code epoch}: nothing, except what protects the
+   * key. A held soft lock is carried as it is (a writer is in flight). A state stamped at or after the eviction was
+   * written by a node that had read the epoch just before the eviction landed: it is not covered by the eviction,
+   * so it is carried as a released lock at its stamp (not as data: its value may predate what the eviction stands
+   * for); otherwise a release racing an eviction would vanish and let an older load in.
+   */
+  static Object carriedForward(Object state, long epoch) {
+    if (state instanceof SoftLockState lock) {
+      if (lock.isHeld()) {
+        return lock;
+      }
+      return lock.unlockTimestamp() >= epoch ? SoftLockState.released(lock.unlockTimestamp()) : null;
+    }
+    if (state instanceof CachedItem item && item.timestamp() >= epoch) {
+      return SoftLockState.released(item.timestamp());
+    }
+    return null;
   }
 
   /** The state a reader at {@code epoch} may see (no carrying forward of locks matters for reading: locks read as misses). */

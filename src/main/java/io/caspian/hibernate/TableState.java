@@ -48,13 +48,13 @@ public record TableState(int writers, long writersDeadline, long lastCommit, Lis
     TableState s = old == null ? EMPTY : old;
     List<SoftLockState.Lease> next = s.liveLeasesExcept(writer, now);
     next.add(new SoftLockState.Lease(writer, deadline));
-    return new TableState(s.liveLegacyWriters(now), s.writersDeadline, s.lastCommit, next);
+    return new TableState(s.liveLegacyWriters(now), s.writersDeadline, s.lastCommitSeenAt(now), next);
   }
 
   /** invalidate after the transaction {@code writer} did pre-invalidate this table. */
   public static TableState endWrite(TableState old, LockId writer, long commitStamp, long now) {
     TableState s = old == null ? EMPTY : old;
-    return new TableState(s.liveLegacyWriters(now), s.writersDeadline, Math.max(s.lastCommit, commitStamp),
+    return new TableState(s.liveLegacyWriters(now), s.writersDeadline, Math.max(s.lastCommitSeenAt(now), commitStamp),
         s.liveLeasesExcept(writer, now));
   }
 
@@ -62,6 +62,15 @@ public record TableState(int writers, long writersDeadline, long lastCommit, Lis
   public static TableState commitOnly(TableState old, long commitStamp) {
     TableState s = old == null ? EMPTY : old;
     return new TableState(s.writers, s.writersDeadline, Math.max(s.lastCommit, commitStamp), s.leases);
+  }
+
+  /**
+   * The state of a table whose entry memcached lost (LRU, restart) or never had: nothing says when it was last
+   * written, so it counts as written at {@code stamp}, a fresh cluster stamp; every query result computed before is
+   * stale. Reading a lost state as "never written" would serve results older than the last commit again.
+   */
+  public static TableState writtenAt(long stamp) {
+    return new TableState(0, 0L, stamp, List.of());
   }
 
   /**
@@ -75,7 +84,26 @@ public record TableState(int writers, long writersDeadline, long lastCommit, Lis
     if (liveWriters(now) > 0) {
       return Long.MAX_VALUE;
     }
-    return lastCommit == 0L ? null : lastCommit - 1;
+    long last = lastCommitSeenAt(now);
+    return last == 0L ? null : last - 1;
+  }
+
+  /**
+   * The last commit, counting each writer presumed dead at {@code now} as committed at its deadline: it may have
+   * committed in the database and died before recording it, so results computed before its deadline may predate
+   * its commit. Forgetting it instead would make exactly those results servable when its lease lapses.
+   */
+  long lastCommitSeenAt(long now) {
+    long last = lastCommit;
+    if (writers > 0 && now > writersDeadline) {
+      last = Math.max(last, writersDeadline);
+    }
+    for (SoftLockState.Lease lease : leases) {
+      if (lease.isExpiredAt(now)) {
+        last = Math.max(last, lease.deadline());
+      }
+    }
+    return last;
   }
 
   private int liveLegacyWriters(long now) {

@@ -33,9 +33,26 @@ public final class TimestampsStore implements StorageAccess {
   public Object getFromCache(Object key, SharedSessionContractImplementor session) {
     try {
       Object state = cache.get(key);
-      return state instanceof TableState table ? table.lastUpdateSeenBy(clock.now()) : null;
-    } catch (CacheException e) {
+      if (!(state instanceof TableState)) {
+        // lost (LRU, restart) or never written: record it as written now, unless another node just did
+        state = cache.invoke(key, new CreateIfAbsent(clock.advance()));
+      }
+      return ((TableState) state).lastUpdateSeenBy(clock.now());
+    } catch (CacheException | ClassCastException e) {
       return Long.MAX_VALUE; // unknown: treat every cached result over this table as stale
+    }
+  }
+
+  /** The atomic creation of a table's state that memcached does not hold (see {@link TableState#writtenAt}). */
+  private record CreateIfAbsent(long stamp) implements EntryProcessor<Object, Object, Object>, Serializable {
+    @Override
+    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+      if (entry.exists() && entry.getValue() instanceof TableState table) {
+        return table;
+      }
+      TableState created = TableState.writtenAt(stamp);
+      entry.setValue(created);
+      return created;
     }
   }
 

@@ -89,7 +89,8 @@ class ReadWriteTransitionsTest {
     void expiredHeldLockIsTakenOverAsConcurrentWithUnknownVersion() {
       SoftLockState abandoned = SoftLockState.held(A, NOW - 1, 4);
       SoftLockState taken = ReadWriteTransitions.lock(abandoned, B, 5, DEADLINE, NOW, INTS);
-      assertEquals(SoftLockState.held(List.of(new Lease(B, DEADLINE)), null, true, 0), taken);
+      // its writer may have committed up to its deadline: loads must have begun after it
+      assertEquals(SoftLockState.held(List.of(new Lease(B, DEADLINE)), null, true, NOW - 1), taken);
     }
 
     @Test
@@ -229,9 +230,11 @@ class ReadWriteTransitionsTest {
       SoftLockState ab = ReadWriteTransitions.lock(a, B, 2, 1_900, 900, INTS);
       SoftLockState released = (SoftLockState) ReadWriteTransitions.unlock(ab, B, 1_500);
       assertFalse(released.isHeld());
-      assertFalse(ReadWriteTransitions.putFromLoad(released, "v2", 2, 1_500, 1_600, false, INTS).accepted(),
+      assertFalse(ReadWriteTransitions.putFromLoad(released, "v2", 2, 1_499, 1_600, false, INTS).accepted(),
           "the highest version a holder saw is still refused");
-      assertTrue(ReadWriteTransitions.putFromLoad(released, "v3", 3, 1_500, 1_600, false, INTS).accepted());
+      assertTrue(ReadWriteTransitions.putFromLoad(released, "v3", 3, 1_499, 1_600, false, INTS).accepted());
+      assertTrue(ReadWriteTransitions.putFromLoad(released, "v2", 2, 1_500, 1_600, false, INTS).accepted(),
+          "a load that began after the release read after every holder finished (B may have rolled back)");
     }
 
     /** Continuous joiners, each releasing: once A's lease expired and every live holder released, it is released. */
@@ -265,7 +268,8 @@ class ReadWriteTransitionsTest {
       SoftLockState b = (SoftLockState) ReadWriteTransitions.unlock(bc, C, 1_800);
       assertEquals(List.of(new Lease(B, 2_000)), b.leases(), "B's lease lives until 2000");
       assertFalse(loads(b, 1_900, 2_000));
-      assertTrue(loads(b, 0, 2_001), "every lease expired: the lock no longer protects anything");
+      assertFalse(loads(b, 1_999, 2_001), "every lease expired, but B may have committed until its deadline");
+      assertTrue(loads(b, 2_000, 2_001), "a load that began after the last deadline is not older than B's write");
       SoftLockState late = (SoftLockState) ReadWriteTransitions.unlock(bc, C, 2_100);
       assertFalse(late.isHeld(), "B's lease expired by 2100: C's release was the last live one");
     }
@@ -345,18 +349,38 @@ class ReadWriteTransitionsTest {
       assertFalse(ReadWriteTransitions.putFromLoad(lock, "v9", 9, 40, NOW, false, INTS).accepted());
     }
 
+    /** Path 1 of issue 8: an expired lock no longer protects by time, only as released at its deadline. */
     @Test
-    void expiredLockAcceptsALoad() {
+    void expiredLockAcceptsOnlyALoadNotOlderThanItsDeadline() {
       SoftLockState lock = lockedByA(null, 1);
-      assertTrue(ReadWriteTransitions.putFromLoad(lock, "v", 1, 40, DEADLINE + 1, false, INTS).accepted());
-      assertFalse(ReadWriteTransitions.putFromLoad(lock, "v", 1, 40, DEADLINE, false, INTS).accepted());
+      assertFalse(ReadWriteTransitions.putFromLoad(lock, "v", 1, DEADLINE, DEADLINE, false, INTS).accepted(),
+          "held until its deadline");
+      assertFalse(ReadWriteTransitions.putFromLoad(lock, "v", 1, 40, DEADLINE + 1, false, INTS).accepted(),
+          "a load that began before the deadline may predate the presumed-dead writer's commit");
+      assertTrue(ReadWriteTransitions.putFromLoad(lock, "v", 1, DEADLINE, DEADLINE + 1, false, INTS).accepted());
+      assertTrue(ReadWriteTransitions.putFromLoad(lock, "v2", 2, 40, DEADLINE + 1, false, INTS).accepted(),
+          "a version newer than any locker saw was committed after the lock was taken");
+    }
+
+    /** Path 1 of issue 8: a tombstone is never forgotten by time, however long the loading transaction ran. */
+    @Test
+    void releasedLockNeverExpiresByTime() {
+      SoftLockState released = SoftLockState.released(500);
+      long muchLater = 500 + 10 * DEADLINE;
+      assertFalse(ReadWriteTransitions.putFromLoad(released, "v", null, 499, muchLater, false, VersionOrder.NONE)
+          .accepted());
+      assertFalse(ReadWriteTransitions.putFromLoad(released, "v", 1, 499, muchLater, false, INTS).accepted());
+      assertTrue(ReadWriteTransitions.putFromLoad(released, "v", null, 500, muchLater, false, VersionOrder.NONE)
+          .accepted());
     }
 
     @Test
     void releasedVersionedLockNeedsANewerVersion() {
       SoftLockState released = (SoftLockState) ReadWriteTransitions.unlock(lockedByA(null, 3), A, 500);
-      assertFalse(ReadWriteTransitions.putFromLoad(released, "v3", 3, 9_999, NOW, false, INTS).accepted());
+      assertFalse(ReadWriteTransitions.putFromLoad(released, "v3", 3, 499, NOW, false, INTS).accepted());
       assertTrue(ReadWriteTransitions.putFromLoad(released, "v4", 4, 0, NOW, false, INTS).accepted());
+      assertTrue(ReadWriteTransitions.putFromLoad(released, "v3", 3, 500, NOW, false, INTS).accepted(),
+          "a load that began after the release sees what the writer left (here: it rolled back)");
     }
 
     /** A late load of an intermediate version, written by a concurrent writer, cannot pass the check. */
@@ -368,8 +392,8 @@ class ReadWriteTransitionsTest {
       ReadWriteState afterA = ReadWriteTransitions.afterUpdate(ab, A, "v2", 2, 600).next();
       ReadWriteState afterB = ReadWriteTransitions.afterUpdate(afterA, B, "v3", 3, 700).next();
       assertInstanceOf(SoftLockState.class, afterB);
-      assertFalse(ReadWriteTransitions.putFromLoad(afterB, "v2", 2, 9_999, NOW, false, INTS).accepted());
-      assertTrue(ReadWriteTransitions.putFromLoad(afterB, "v3", 3, 9_999, NOW, false, INTS).accepted());
+      assertFalse(ReadWriteTransitions.putFromLoad(afterB, "v2", 2, 650, NOW, false, INTS).accepted());
+      assertTrue(ReadWriteTransitions.putFromLoad(afterB, "v3", 3, 650, NOW, false, INTS).accepted());
     }
 
     @Test

@@ -99,7 +99,9 @@ class StateValuesTest {
         held);
     assertEquals(held, roundTrip(held));
     assertFalse(ReadWriteTransitions.putFromLoad(held, "v", 8L, 0, 5000, false, VersionOrder.NONE).accepted());
-    assertTrue(ReadWriteTransitions.putFromLoad(held, "v", 8L, 0, 5001, false, VersionOrder.NONE).accepted());
+    assertFalse(ReadWriteTransitions.putFromLoad(held, "v", 8L, 0, 5001, false, VersionOrder.NONE).accepted(),
+        "expired, but only loads begun after its deadline may replace it");
+    assertTrue(ReadWriteTransitions.putFromLoad(held, "v", 8L, 5000, 5001, false, VersionOrder.NONE).accepted());
     LockId b = new LockId(new UUID(0, 2), 1);
     SoftLockState joined = ReadWriteTransitions.lock(held, b, 7L, 9000, 4000, VersionOrder.NONE);
     assertEquals(List.of(new SoftLockState.Lease(SoftLockState.LEGACY_HOLDER, 5000), new SoftLockState.Lease(b, 9000)),

@@ -53,16 +53,18 @@ class TableStateTest {
   }
 
   @Test
-  void writersPastTheirDeadlineAreForgotten() {
+  void writersPastTheirDeadlineAreForgottenButCountAsCommittedAtIt() {
     TableState leaked = TableState.beginWrite(null, W1, DEADLINE, NOW);
     assertEquals(0, leaked.liveWriters(DEADLINE + 1));
-    assertNull(leaked.lastUpdateSeenBy(DEADLINE + 1));
+    // path 5 of issue 8: the dead writer may have committed before dying, so results older than its deadline are stale
+    assertEquals(DEADLINE - 1, leaked.lastUpdateSeenBy(DEADLINE + 1));
     TableState next = TableState.beginWrite(leaked, W2, DEADLINE + 50, DEADLINE + 1);
     assertEquals(1, next.liveWriters(DEADLINE + 1));
     assertEquals(1, next.leases().size(), "the dead writer's lease is dropped");
     TableState late = TableState.endWrite(leaked, W1, 700, DEADLINE + 1);
     assertEquals(0, late.liveWriters(DEADLINE + 1));
-    assertEquals(700, late.lastCommit());
+    assertEquals(DEADLINE, late.lastCommit(), "its own lapsed lease already counted as a commit at its deadline");
+    assertEquals(DEADLINE, next.lastCommit(), "a dropped lease is remembered as a commit at its deadline");
   }
 
   /**

@@ -34,7 +34,8 @@ final class RaceNodes implements AutoCloseable {
     Configuration c = new Configuration().addAnnotatedClass(Item.class)
         .setProperty("hibernate.connection.url", "jdbc:h2:mem:race" + id + ";DB_CLOSE_DELAY=-1")
         .setProperty("hibernate.hbm2ddl.auto", "update")
-        .setProperty("hibernate.cache.use_second_level_cache", "true");
+        .setProperty("hibernate.cache.use_second_level_cache", "true")
+        .setProperty("hibernate.cache.use_query_cache", "true");
     if (kind == Kind.CASPIAN) {
       c.setProperty(CaspianSettings.SERVERS, servers).setProperty(CaspianSettings.NAMESPACE, "race" + id);
       c.getProperties().put("hibernate.cache.region.factory_class", new PausingCaspianRegionFactory(pause));
@@ -43,6 +44,15 @@ final class RaceNodes implements AutoCloseable {
           new PausingStockRegionFactory(pause, servers, "race" + id));
     }
     return c.buildSessionFactory();
+  }
+
+  /**
+   * The region factory's own JCache cache {@code name} of a Caspian node, without the pause: removing a key from it
+   * is memcached losing that item.
+   */
+  static javax.cache.Cache<Object, Object> rawCache(SessionFactory node, String name) {
+    Object factory = node.unwrap(SessionFactoryImplementor.class).getCache().getRegionFactory();
+    return ((PausingCaspianRegionFactory) factory).raw.get(name);
   }
 
   static EntityDataAccess access(SessionFactory node) {
