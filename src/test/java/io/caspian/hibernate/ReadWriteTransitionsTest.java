@@ -474,4 +474,72 @@ class ReadWriteTransitionsTest {
       assertEquals(1, INTS.max(1, 2L));
     }
   }
+  /** Explicit per-key eviction (issue 8): one transition to a tombstone, never a delete. */
+  @Nested
+  class Evict {
+    @Test
+    void anItemOrNothingBecomesATombstoneAtTheEvictionStamp() {
+      assertEquals(SoftLockState.released(700), ReadWriteTransitions.evict(new CachedItem("v", 3, 5), 700));
+      assertEquals(SoftLockState.released(700), ReadWriteTransitions.evict(null, 700));
+    }
+
+    @Test
+    void aHeldLockKeepsItsLiveLeasesButMayNoLongerPublish() {
+      SoftLockState held = lockedByA(new CachedItem("v1", 1, 0), 1);
+      SoftLockState evicted = ReadWriteTransitions.evict(held, 700);
+      assertEquals(held.leases(), evicted.leases());
+      assertTrue(evicted.concurrent());
+      assertNull(evicted.version(), "the change behind an eviction need not move the version");
+      assertFalse(ReadWriteTransitions.afterUpdate(evicted, A, "v2", 2, 800).accepted(), "A only releases");
+      assertFalse(ReadWriteTransitions.putFromLoad(evicted, "v1", 1, 9_999, NOW, false, INTS).accepted());
+    }
+
+    @Test
+    void aReleasedLockForgetsItsVersionAndKeepsTheLaterStamp() {
+      SoftLockState released = (SoftLockState) ReadWriteTransitions.unlock(lockedByA(null, 3), A, 500);
+      SoftLockState evicted = ReadWriteTransitions.evict(released, 700);
+      assertEquals(SoftLockState.released(700), evicted);
+      assertFalse(ReadWriteTransitions.putFromLoad(evicted, "v4", 4, 699, NOW, false, INTS).accepted(),
+          "a native update behind the eviction may not have moved the version");
+      assertTrue(ReadWriteTransitions.putFromLoad(evicted, "v4", 4, 700, NOW, false, INTS).accepted());
+      assertEquals(900, ReadWriteTransitions.evict(SoftLockState.released(900), 700).unlockTimestamp());
+    }
+
+    @Test
+    void aLockWhoseLeasesExpiredIsReleased() {
+      SoftLockState held = lockedByA(null, 1);
+      assertEquals(SoftLockState.released(DEADLINE + 5), ReadWriteTransitions.evict(held, DEADLINE + 5));
+    }
+  }
+
+  /** What survives a region eviction (issue 8, path 8): held locks, and states written after the eviction's stamp. */
+  @Nested
+  class CarriedForward {
+    @Test
+    void heldLocksAreCarriedAsTheyAre() {
+      SoftLockState held = lockedByA(null, 1);
+      assertSame(held, Stamped.carriedForward(held, 10_000));
+    }
+
+    @Test
+    void statesStampedBeforeTheEvictionAreGone() {
+      assertNull(Stamped.carriedForward(SoftLockState.released(499), 500));
+      assertNull(Stamped.carriedForward(new CachedItem("v", 1, 499), 500));
+      assertNull(Stamped.carriedForward("a non-strict entry", 0));
+    }
+
+    @Test
+    void statesStampedAtOrAfterTheEvictionStayAsTombstones() {
+      assertEquals(SoftLockState.released(500), Stamped.carriedForward(SoftLockState.released(500), 500));
+      assertEquals(SoftLockState.released(600), Stamped.carriedForward(new CachedItem("v", 1, 600), 500),
+          "a value written just after the eviction may predate the change behind it: kept as a tombstone only");
+    }
+
+    @Test
+    void resolvingAnOlderEpochCarriesForwardIntoTheNewOne() {
+      Stamped.View view = Stamped.resolve(new Stamped(400, SoftLockState.released(600)), 500);
+      assertEquals(500, view.epoch());
+      assertEquals(SoftLockState.released(600), view.state());
+    }
+  }
 }

@@ -108,4 +108,11 @@ class TableStateTest {
     assertEquals(800, other.lastCommit());
     assertEquals(800, TableState.commitOnly(other, 700).lastCommit());
   }
+  /** Issue 8, path 4: a table whose state memcached lost counts as written at a fresh stamp. */
+  @Test
+  void aLostStateCountsAsJustWritten() {
+    TableState recreated = TableState.writtenAt(5_000);
+    assertEquals(4_999L, recreated.lastUpdateSeenBy(5_000), "every result computed before 5000 is stale");
+    assertEquals(0, recreated.liveWriters(5_000));
+  }
 }

@@ -61,4 +61,54 @@ class BulkUpdateRaceTest {
       }
     }
   }
+
+  /**
+   * Path 6 of issue 8: NONSTRICT_READ_WRITE (and READ_ONLY) puts go through Hibernate's stock access, which used to
+   * skip the eviction check: a load older than a bulk update was cached after it.
+   */
+  @Test
+  void nonStrictLoadOlderThanABulkUpdateIsNotCached() {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (SessionFactory a = node(id); SessionFactory b = node(id)) {
+      a.inTransaction(s -> s.persist(new Book(1L, "before", null)));
+      EntityPersister persister = b.unwrap(SessionFactoryImplementor.class).getMappingMetamodel()
+          .getEntityDescriptor(Book.class);
+      EntityDataAccess access = persister.getCacheAccessStrategy();
+      Object key = access.generateCacheKey(1L, persister, b.unwrap(SessionFactoryImplementor.class), null);
+      try (SessionImplementor slow = (SessionImplementor) b.openSession()) {
+        a.inTransaction(s -> s.createMutationQuery("update Book set title = 'after'").executeUpdate());
+        access.putFromLoad(slow, key, "stale state read before the bulk update", null);
+        assertNull(access.get(slow, key), "a load older than the region eviction must be refused");
+      }
+      try (SessionImplementor later = (SessionImplementor) b.openSession()) {
+        assertNull(access.get(later, key), "nothing stale in the cache");
+        access.putFromLoad(later, key, "fresh", null);
+        assertEquals("fresh", access.get(later, key), "a transaction that began after the eviction caches again");
+      }
+    }
+  }
+
+  /**
+   * Path 11 of issue 8: two applications (or environments) sharing a memcached namespace but separated by
+   * {@code hibernate.cache.region_prefix} must share no entity, collection or natural-id entry.
+   */
+  @Test
+  void regionPrefixSeparatesEntityRegions() {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (SessionFactory a = CoverageNodes.caspian(memcached.addresses(), "prefixa" + id, "prefix" + id)
+            .setProperty("hibernate.cache.region_prefix", "staging").buildSessionFactory();
+        SessionFactory b = CoverageNodes.caspian(memcached.addresses(), "prefixb" + id, "prefix" + id)
+            .setProperty("hibernate.cache.region_prefix", "production").buildSessionFactory()) {
+      a.inTransaction(s -> s.persist(new Author(1L, "staging's row")));
+      assertEquals("staging's row", a.fromTransaction(s -> s.find(Author.class, 1L).name));
+      EntityPersister persister = b.unwrap(SessionFactoryImplementor.class).getMappingMetamodel()
+          .getEntityDescriptor(Author.class);
+      EntityDataAccess access = persister.getCacheAccessStrategy();
+      Object key = access.generateCacheKey(1L, persister, b.unwrap(SessionFactoryImplementor.class), null);
+      try (SessionImplementor s = (SessionImplementor) b.openSession()) {
+        assertNull(access.get(s, key), "production must not see staging's cached row");
+      }
+      assertNull(b.fromTransaction(s -> s.find(Author.class, 1L)), "production's database has no such row");
+    }
+  }
 }
