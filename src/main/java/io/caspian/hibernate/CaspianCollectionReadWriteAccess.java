@@ -12,11 +12,18 @@ import org.hibernate.persister.collection.CollectionPersister;
  */
 final class CaspianCollectionReadWriteAccess extends CaspianReadWriteAccess implements CollectionDataAccess {
   private final CacheKeysFactory keysFactory;
+  private final String role;
 
   CaspianCollectionReadWriteAccess(
-      DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store, VersionOrder order) {
+      DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store, VersionOrder order, String role) {
     super(region, store, order);
     this.keysFactory = keysFactory;
+    this.role = role;
+  }
+
+  @Override
+  protected String[] querySpaces(SessionFactoryImplementor factory) {
+    return factory.getMappingMetamodel().getCollectionDescriptor(role).getCollectionSpaces();
   }
 
   @Override

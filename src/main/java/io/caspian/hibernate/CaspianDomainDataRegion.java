@@ -38,19 +38,22 @@ public class CaspianDomainDataRegion extends DomainDataRegionImpl {
   @Override
   protected EntityDataAccess generateReadWriteEntityAccess(EntityDataCachingConfig config) {
     var comparator = config.getVersionComparatorAccess() == null ? null : config.getVersionComparatorAccess().get();
-    return new CaspianEntityReadWriteAccess(this, getEffectiveKeysFactory(), store(), VersionOrder.of(comparator));
+    return new CaspianEntityReadWriteAccess(this, getEffectiveKeysFactory(), store(), VersionOrder.of(comparator),
+        config.getNavigableRole().getFullPath());
   }
 
   @Override
   protected NaturalIdDataAccess generateReadWriteNaturalIdAccess(NaturalIdDataCachingConfig config) {
-    return new CaspianNaturalIdReadWriteAccess(this, getEffectiveKeysFactory(), store());
+    return new CaspianNaturalIdReadWriteAccess(
+        this, getEffectiveKeysFactory(), store(), config.getNavigableRole().getFullPath());
   }
 
   @Override
   public CollectionDataAccess generateCollectionAccess(CollectionDataCachingConfig config) {
     if (config.getAccessType() == AccessType.READ_WRITE) {
       return new CaspianCollectionReadWriteAccess(
-          this, getEffectiveKeysFactory(), store(), VersionOrder.of(config.getOwnerVersionComparator()));
+          this, getEffectiveKeysFactory(), store(), VersionOrder.of(config.getOwnerVersionComparator()),
+          config.getNavigableRole().getFullPath());
     }
     return super.generateCollectionAccess(config);
   }

@@ -11,11 +11,18 @@ import org.hibernate.persister.entity.EntityPersister;
 /** READ_WRITE entity access, atomic across JVMs (see {@link CaspianReadWriteAccess}). */
 final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implements EntityDataAccess {
   private final CacheKeysFactory keysFactory;
+  private final String entityName;
 
-  CaspianEntityReadWriteAccess(
-      DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store, VersionOrder order) {
+  CaspianEntityReadWriteAccess(DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store,
+      VersionOrder order, String entityName) {
     super(region, store, order);
     this.keysFactory = keysFactory;
+    this.entityName = entityName;
+  }
+
+  @Override
+  protected String[] querySpaces(SessionFactoryImplementor factory) {
+    return (String[]) factory.getMappingMetamodel().getEntityDescriptor(entityName).getQuerySpaces();
   }
 
   @Override

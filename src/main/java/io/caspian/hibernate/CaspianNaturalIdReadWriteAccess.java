@@ -4,16 +4,25 @@ import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.NaturalIdDataAccess;
 import org.hibernate.cache.spi.access.SoftLock;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.persister.entity.EntityPersister;
 
 /** READ_WRITE natural-id access: the entity protocol with no version (see {@link CaspianReadWriteAccess}). */
 final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess implements NaturalIdDataAccess {
   private final CacheKeysFactory keysFactory;
+  private final String entityName;
 
-  CaspianNaturalIdReadWriteAccess(DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store) {
+  CaspianNaturalIdReadWriteAccess(
+      DomainDataRegion region, CacheKeysFactory keysFactory, RegionStore store, String entityName) {
     super(region, store, VersionOrder.NONE);
     this.keysFactory = keysFactory;
+    this.entityName = entityName;
+  }
+
+  @Override
+  protected String[] querySpaces(SessionFactoryImplementor factory) {
+    return (String[]) factory.getMappingMetamodel().getEntityDescriptor(entityName).getQuerySpaces();
   }
 
   @Override

@@ -7,6 +7,7 @@ import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.AccessType;
 import org.hibernate.cache.spi.access.SoftLock;
 import org.hibernate.cache.spi.support.AbstractCachedDomainDataAccess;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 
 /**
@@ -103,7 +104,25 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   @Override
   public void removeAll(SharedSessionContractImplementor session) {
     // as in Hibernate: soft locks protect the entries; evictAll is the way to empty the region
+    if (StatelessWrites.skipsCacheBookkeeping(session)) {
+      afterStatelessBulkCleanup(session);
+    }
   }
+
+  /**
+   * Only a bulk statement's cleanup calls removeAll. For a session without an action queue Hibernate runs that
+   * cleanup to its end (lockRegion, removeAll, unlockRegion) before the statement executes and never touches the
+   * update timestamps: a load between the eviction and the commit would be cached from pre-commit rows, and query
+   * results would stay servable. So the tables are marked as written now and the region is evicted again once the
+   * transaction completes, refusing every load that began before.
+   */
+  private void afterStatelessBulkCleanup(SharedSessionContractImplementor session) {
+    StatelessWrites.invalidateSpaces(session, querySpaces(session.getFactory()));
+    StatelessWrites.afterCompletion(session, this::evictAll);
+  }
+
+  /** The tables whose query results this region's data is computed from. */
+  protected abstract String[] querySpaces(SessionFactoryImplementor factory);
 
   @Override
   public SoftLock lockRegion() {
