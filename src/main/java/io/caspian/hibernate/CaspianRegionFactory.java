@@ -55,6 +55,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   private volatile CacheManager cacheManager;
   private volatile ClusterClock clock;
   private volatile ScheduledExecutorService debtCollector;
+  private volatile TimestampsStore timestamps;
 
   @Override
   protected void prepareForUse(SessionFactoryOptions options, Map<String, Object> configValues) {
@@ -221,8 +222,21 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
 
   @Override
   protected StorageAccess createTimestampsRegionStorageAccess(String regionName, SessionFactoryImplementor factory) {
-    return new TimestampsStore(
+    TimestampsStore store = new TimestampsStore(
         cache(qualify(regionName), Duration.ZERO), clock, lockTimeoutTicks(), this::evictQueryResults);
+    timestamps = store;
+    return store;
+  }
+
+  /**
+   * The SessionFactory is built: gives every table it maps an update-timestamps state, so that a table never written
+   * (or whose state memcached lost before this start) does not make the first transactions' query results stale.
+   */
+  void sessionFactoryCreated(java.util.Collection<String> tables) {
+    TimestampsStore store = timestamps;
+    if (store != null) {
+      store.ensureTables(tables);
+    }
   }
 
   /** A commit could not be recorded: no query result computed before it may be served, from any region. */
@@ -232,6 +246,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
 
   private RegionStore store(String cacheName, String settingsName) {
     RegionStore store = new RegionStore(cacheName, cache(cacheName, settings.expiryOf(settingsName)), clock);
+    store.ensureEpoch();
     stores.add(store);
     return store;
   }

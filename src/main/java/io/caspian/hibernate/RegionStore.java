@@ -135,6 +135,18 @@ public final class RegionStore implements DomainDataStorageAccess {
     }
   }
 
+  /**
+   * Creates the region's epoch now if memcached has none, so that the first transactions of a new region are not
+   * refused as older than an epoch created lazily under them. A failure is left to the lazy path.
+   */
+  void ensureEpoch() {
+    try {
+      epoch();
+    } catch (CacheException | ClassCastException e) {
+      // memcached unreachable at start: the first use creates it
+    }
+  }
+
   /** The current epoch, creating it from the cluster clock if missing (a lost epoch thereby empties the region). */
   private long epoch() {
     Object epoch = cache.get(EpochKey.EPOCH);

@@ -43,6 +43,23 @@ public final class TimestampsStore implements StorageAccess {
     }
   }
 
+  /**
+   * Creates the state of every table in {@code spaces} that memcached does not hold, as written now. Called when the
+   * SessionFactory starts, before any transaction, so that only a state lost later costs its table one round of
+   * query-cache misses. A failure is left to the lazy path of {@link #getFromCache}.
+   */
+  public void ensureTables(java.util.Collection<String> spaces) {
+    try {
+      for (String space : spaces) {
+        if (!(cache.get(space) instanceof TableState)) {
+          cache.invoke(space, new CreateIfAbsent(clock.advance()));
+        }
+      }
+    } catch (CacheException | ClassCastException e) {
+      // memcached unreachable at start
+    }
+  }
+
   /** The atomic creation of a table's state that memcached does not hold (see {@link TableState#writtenAt}). */
   private record CreateIfAbsent(long stamp) implements EntryProcessor<Object, Object, Object>, Serializable {
     @Override
