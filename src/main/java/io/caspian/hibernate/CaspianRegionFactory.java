@@ -70,7 +70,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     }
     this.settings = parsed;
     this.cacheManager = manager;
-    this.clock = new ClusterClock(cache(META_CACHE, Duration.ZERO), settings.clockMaxLag());
+    this.clock = new ClusterClock(cache(META_CACHE, Duration.ZERO), settings.clockMaxLag(), settings.clockMaxSkew());
     watchRestarts(manager);
     ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "caspian-eviction-retry");

@@ -22,6 +22,9 @@ import org.hibernate.cache.CacheException;
  *   <tr><td>{@value #REGION_PREFIX}{@code <region>.expiry}</td><td>expiry of one region in seconds</td></tr>
  *   <tr><td>{@value #CLOCK_MAX_LAG}</td><td>milliseconds a transaction may reuse the cluster clock value this JVM
  *   last saw instead of reading it (default 0: read at every transaction start); see {@link ClusterClock}</td></tr>
+ *   <tr><td>{@value #CLOCK_MAX_SKEW}</td><td>the largest difference in ms between the wall clocks of the application
+ *   servers (default 1000): a cluster clock that memcached lost is rebuilt this far ahead of the rebuilding node's
+ *   own time, so it never goes back below a value another node issued; see {@link ClusterClock}</td></tr>
  *   <tr><td>{@value #LOCK_TIMEOUT}</td><td>seconds after which a soft lock or an in-flight writer is presumed dead (default 60)</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>extra ObjectInputFilter patterns ({@code ;}-separated) for cached values, e.g. your domain's enum packages</td></tr>
  * </table>
@@ -36,7 +39,8 @@ public record CaspianSettings(
     Map<String, Duration> regionExpiry,
     Duration lockTimeout,
     String serializationAllow,
-    Duration clockMaxLag) {
+    Duration clockMaxLag,
+    Duration clockMaxSkew) {
 
   public static final String PREFIX = "hibernate.cache.caspian.";
   public static final String SERVERS = PREFIX + "servers";
@@ -49,6 +53,7 @@ public record CaspianSettings(
   public static final String LOCK_TIMEOUT = PREFIX + "lock_timeout";
   public static final String SERIALIZATION_ALLOW = PREFIX + "serialization.allow";
   public static final String CLOCK_MAX_LAG = PREFIX + "clock.max_lag";
+  public static final String CLOCK_MAX_SKEW = PREFIX + "clock.max_skew";
   public static final String DEFAULT_NAMESPACE = "hibernate";
 
   /** Classes Caspian itself stores: its state records, Hibernate's cache entries and the JDK value types. */
@@ -94,7 +99,8 @@ public record CaspianSettings(
         regionExpiry,
         lockTimeout,
         string(config, SERIALIZATION_ALLOW),
-        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, 0)));
+        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, 0)),
+        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_SKEW, 1000)));
     settings.checkExpiriesOutliveLocks();
     return settings;
   }

@@ -21,11 +21,16 @@ public final class ClockTicks {
   }
 
   /**
-   * The next cluster clock value: strictly above what is stored and what this JVM has already seen (the clock key
-   * may have been lost with a memcached restart), and at least local wall time.
+   * The next cluster clock value: strictly above what is stored and what this JVM has already seen, and at least
+   * local wall time. When nothing is stored (memcached lost the clock key: LRU, restart) the clock is rebuilt
+   * {@code rebuildMargin} ahead of both: other nodes may have seen values up to their own wall time, which may be ahead
+   * of ours by the clock skew; a rebuilt clock below a value already issued would order later events before earlier
+   * ones.
    */
-  public static long advance(Long stored, long localTicks, long lastSeen) {
-    long floor = Math.max(stored == null ? Long.MIN_VALUE : stored + 1, lastSeen + 1);
-    return Math.max(floor, localTicks);
+  public static long advance(Long stored, long localTicks, long lastSeen, long rebuildMargin) {
+    if (stored == null) {
+      return Math.max(lastSeen + 1, localTicks) + rebuildMargin;
+    }
+    return Math.max(Math.max(stored + 1, lastSeen + 1), localTicks);
   }
 }

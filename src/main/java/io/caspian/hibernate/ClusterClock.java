@@ -21,6 +21,7 @@ public final class ClusterClock {
   private final AtomicLong lastSeen = new AtomicLong(Long.MIN_VALUE / 2);
   private final long maxLagNanos;
   private final java.util.function.LongSupplier wallMillis;
+  private final long rebuildMarginTicks;
   private volatile long lastReadNanos;
   private volatile boolean everRead;
 
@@ -41,9 +42,24 @@ public final class ClusterClock {
 
   /** With the wall clock given, so that tests can run nodes whose clocks disagree. */
   ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag, java.util.function.LongSupplier wallMillis) {
+    this(meta, maxLag, java.time.Duration.ofSeconds(1), wallMillis);
+  }
+
+  /**
+   * @param maxSkew the largest difference between the application servers' wall clocks: a lost clock key is rebuilt
+   *     this far ahead of the rebuilding node's time (see {@link ClockTicks#advance})
+   */
+  ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag, java.time.Duration maxSkew,
+      java.util.function.LongSupplier wallMillis) {
     this.meta = meta;
     this.maxLagNanos = maxLag.toNanos();
+    this.rebuildMarginTicks = ClockTicks.fromMillis(maxSkew.toMillis());
     this.wallMillis = wallMillis;
+  }
+
+  /** With the wall clock of this JVM. */
+  public ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag, java.time.Duration maxSkew) {
+    this(meta, maxLag, maxSkew, System::currentTimeMillis);
   }
 
   /**
@@ -53,7 +69,7 @@ public final class ClusterClock {
    * @throws CacheException when memcached cannot be reached
    */
   public long advance() {
-    long value = (Long) meta.invoke(KEY, new Advance(localTicks(), lastSeen.get()));
+    long value = (Long) meta.invoke(KEY, new Advance(localTicks(), lastSeen.get(), rebuildMarginTicks));
     observe(value);
     return value;
   }
@@ -72,6 +88,10 @@ public final class ClusterClock {
         return advance();
       }
       long current = (Long) value;
+      if (current < lastSeen.get()) {
+        // the key went back: rebuilt by a node that had not seen as far as this one. Push it past what we saw
+        return advance();
+      }
       observe(current);
       lastReadNanos = System.nanoTime();
       everRead = true;
@@ -95,11 +115,12 @@ public final class ClusterClock {
   }
 
   /** The atomic step: a pure function of the stored value and two constants captured before the call. */
-  record Advance(long localTicks, long lastSeen) implements EntryProcessor<Object, Object, Object>, Serializable {
+  record Advance(long localTicks, long lastSeen, long rebuildMargin)
+      implements EntryProcessor<Object, Object, Object>, Serializable {
     @Override
     public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
       Long stored = entry.exists() && entry.getValue() instanceof Long value ? value : null;
-      long next = ClockTicks.advance(stored, localTicks, lastSeen);
+      long next = ClockTicks.advance(stored, localTicks, lastSeen, rebuildMargin);
       entry.setValue(next);
       return next;
     }

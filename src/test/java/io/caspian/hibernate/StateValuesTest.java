@@ -157,10 +157,11 @@ class StateValuesTest {
 
   @Test
   void clockAdvancesStrictlyAndNeverBelowLocalTimeOrWhatWasSeen() {
-    assertEquals(11, ClockTicks.advance(10L, 5, 0));
-    assertEquals(20, ClockTicks.advance(10L, 20, 0));
-    assertEquals(31, ClockTicks.advance(10L, 5, 30), "a lost/reset clock key is repaired from what was seen");
-    assertEquals(7, ClockTicks.advance(null, 7, 0));
+    assertEquals(11, ClockTicks.advance(10L, 5, 0, 100));
+    assertEquals(20, ClockTicks.advance(10L, 20, 0, 100));
+    assertEquals(31, ClockTicks.advance(10L, 5, 30, 100), "a lost/reset clock key is repaired from what was seen");
+    assertEquals(107, ClockTicks.advance(null, 7, 0, 100), "a lost clock is rebuilt ahead by the maximum skew");
+    assertEquals(131, ClockTicks.advance(null, 7, 30, 100));
     assertEquals(4096_000L, ClockTicks.of(1, java.util.concurrent.TimeUnit.SECONDS));
   }
 
