@@ -68,7 +68,7 @@ public final class RegionStore implements DomainDataStorageAccess {
    * @return the outcome, or null when memcached could not be reached (nothing was written)
    */
   public Outcome transition(Object key, Function<Object, Outcome> transition) {
-    return apply(key, Long.MAX_VALUE, transition, null); // not a load: never predates an eviction
+    return apply(key, Long.MAX_VALUE, transition, null, false); // not a load: never predates an eviction
   }
 
   /**
@@ -78,7 +78,7 @@ public final class RegionStore implements DomainDataStorageAccess {
    * this one comparison inside the same atomic step.
    */
   public Outcome load(Object key, long loadedAt, Function<Object, Outcome> transition) {
-    return apply(key, loadedAt, transition, null);
+    return apply(key, loadedAt, transition, null, true);
   }
 
   /**
@@ -89,17 +89,17 @@ public final class RegionStore implements DomainDataStorageAccess {
    */
   public Outcome complete(Object key, long startedAt, Function<Object, Outcome> transition,
       Function<Object, Outcome> ifEvicted) {
-    return apply(key, startedAt, transition, ifEvicted);
+    return apply(key, startedAt, transition, ifEvicted, false);
   }
 
   private Outcome apply(Object key, long loadedAt, Function<Object, Outcome> transition,
-      Function<Object, Outcome> ifEvicted) {
+      Function<Object, Outcome> ifEvicted, boolean isLoad) {
     if (!settleDebt()) {
       return null;
     }
     try {
       long epoch = epoch();
-      return (Outcome) cache.invoke(key, new Apply(epoch, loadedAt, transition, ifEvicted));
+      return (Outcome) cache.invoke(key, new Apply(epoch, loadedAt, transition, ifEvicted, isLoad));
     } catch (CacheException | ClassCastException e) {
       return null;
     }
@@ -111,12 +111,18 @@ public final class RegionStore implements DomainDataStorageAccess {
 
   /**
    * The entry processor: resolve the epoch, run the pure transition (or, when the caller's transaction predates the
-   * epoch, {@code ifEvicted}; none = write nothing), store its result stamped.
+   * epoch, {@code ifEvicted}; none = write nothing), store its result stamped. A load never replaces an item this
+   * node cannot decode (another node's allow-list or release wrote it): it may be newer than the load, and reading
+   * it as absent would let the load overwrite it. Writers' transitions (locks, releases, evictions) still replace it.
    */
   private record Apply(long epoch, long loadedAt, Function<Object, Outcome> transition,
-      Function<Object, Outcome> ifEvicted) implements EntryProcessor<Object, Object, Object>, Serializable {
+      Function<Object, Outcome> ifEvicted, boolean isLoad)
+      implements EntryProcessor<Object, Object, Object>, Serializable {
     @Override
     public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+      if (isLoad && holdsUnreadableValue(entry)) {
+        return new Outcome(null, Boolean.FALSE);
+      }
       Stamped stored = entry.exists() ? (Stamped) entry.getValue() : null;
       Stamped.View view = Stamped.resolve(stored, epoch);
       Function<Object, Outcome> step = loadedAt < view.epoch() ? ifEvicted : transition;
@@ -144,6 +150,14 @@ public final class RegionStore implements DomainDataStorageAccess {
       epoch();
     } catch (CacheException | ClassCastException e) {
       // memcached unreachable at start: the first use creates it
+    }
+  }
+
+  private static boolean holdsUnreadableValue(MutableEntry<Object, Object> entry) {
+    try {
+      return entry.unwrap(io.caspian.jcache.CaspianMutableEntry.class).holdsUnreadableValue();
+    } catch (IllegalArgumentException notCaspian) {
+      return false;
     }
   }
 

@@ -421,8 +421,9 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
     Function<K, V> loadFunction = isReadThrough() ? this::load : null;
     @SuppressWarnings("unchecked")
     ProcessorEntry<K, V>[] last = new ProcessorEntry[1];
-    Change<V, T> change = store.mutate(key, (live, now) -> {
-      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, live == null ? null : live.value(), loadFunction);
+    Change<V, T> change = store.mutate(key, (UnreadableAwareMutation<K, V, T>) (live, unreadable, now) -> {
+      ProcessorEntry<K, V> entry =
+          new ProcessorEntry<>(key, live == null ? null : live.value(), unreadable, loadFunction);
       last[0] = entry;
       T result;
       try {

@@ -116,13 +116,18 @@ final class EntryStore<K, V> {
    * @throws CacheException if memcached is unavailable or the entry stayed contended for every attempt
    */
   <R> Change<V, R> mutate(K key, Mutation<K, V, R> mutation) {
+    return mutate(key, (UnreadableAwareMutation<K, V, R>) (live, unreadable, now) -> mutation.apply(live, now));
+  }
+
+  /** As {@link #mutate(Object, Mutation)}, telling the mutation when the stored item could not be decoded. */
+  <R> Change<V, R> mutate(K key, UnreadableAwareMutation<K, V, R> mutation) {
     String mkey = memcachedKey(key);
     byte[][] keyBytes = new byte[1][];
     Update<Change<V, R>> update = call(() -> memcached.update(mkey, bytes -> {
       long now = System.currentTimeMillis();
       StoredEntry<K, V> current = bytes == null ? null : decode(bytes, key);
       StoredEntry<K, V> live = current == null || current.isExpired(now) ? null : current;
-      Change<V, R> change = mutation.apply(live, now);
+      Change<V, R> change = mutation.apply(live, bytes != null && current == null, now);
       return switch (change.kind()) {
         case KEEP -> Decision.keep(change);
         case REMOVE -> Decision.remove(change);

@@ -2,14 +2,13 @@ package io.caspian.jcache;
 
 import java.util.Objects;
 import java.util.function.Function;
-import javax.cache.processor.MutableEntry;
 
 /**
  * The entry an {@link javax.cache.processor.EntryProcessor} sees during one CAS attempt. It records what the
  * processor did so that the cache can turn it into one memcached write; nothing happens to memcached until the
  * processor returns.
  */
-final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
+final class ProcessorEntry<K, V> implements CaspianMutableEntry<K, V> {
   /** The net effect of the processor on the entry. */
   enum Action {
     /** Nothing observable: the entry stays as it is. */
@@ -32,9 +31,15 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
   private Action action = Action.NONE;
   private boolean read;
   private boolean deleteMissing;
+  private final boolean unreadable;
 
   ProcessorEntry(K key, V current, Function<K, V> loader) {
+    this(key, current, false, loader);
+  }
+
+  ProcessorEntry(K key, V current, boolean unreadable, Function<K, V> loader) {
     this.key = key;
+    this.unreadable = unreadable;
     this.original = current;
     this.existedBefore = current != null;
     this.value = current;
@@ -112,6 +117,11 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
   V value() {
     return value;
+  }
+
+  @Override
+  public boolean holdsUnreadableValue() {
+    return unreadable;
   }
 
   @Override

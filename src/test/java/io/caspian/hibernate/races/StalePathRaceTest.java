@@ -222,6 +222,37 @@ class StalePathRaceTest {
     }
   }
 
+  /**
+   * R12 (path 10): an item this node cannot decode (another node's allow-list or release wrote it) used to read as
+   * absent inside the CAS step, so this node's late load overwrote a newer item it could not see. Here the newer
+   * item holds a class outside every node's allow-list, standing for one admitted only elsewhere.
+   */
+  @Test
+  void r12LoadNeverOverwritesAnItemThisNodeCannotDecode() {
+    try (RaceNodes nodes = new RaceNodes(Kind.CASPIAN, memcached.addresses())) {
+      nodes.a.inTransaction(s -> s.persist(new Item(1L, "c1", "v1")));
+      nodes.a.getCache().evictEntityData(Item.class);
+      EntityDataAccess a = RaceNodes.access(nodes.a);
+      EntityDataAccess b = RaceNodes.access(nodes.b);
+      Object key = RaceNodes.key(nodes.a, 1L);
+      try (SharedSessionContractImplementor reader = RaceNodes.session(nodes.b)) {
+        try (SharedSessionContractImplementor other = RaceNodes.session(nodes.a)) {
+          assertTrue(a.putFromLoad(other, key, new java.util.concurrent.atomic.AtomicLong(2), 2L),
+              "the other node caches version 2 in a form this node cannot read");
+        }
+        assertFalse(b.putFromLoad(reader, key, "v1", 1L), "the older load must not replace what it cannot read");
+      }
+      try (SharedSessionContractImplementor later = RaceNodes.session(nodes.b)) {
+        assertNull(b.get(later, key), "read as a miss, never as the older version");
+        SoftLock lock = b.lockItem(later, key, 2L);
+        b.unlockItem(later, key, lock);
+      }
+      try (SharedSessionContractImplementor after = RaceNodes.session(nodes.b)) {
+        assertTrue(b.putFromLoad(after, key, "v3", 3L), "a writer's transitions still replace it");
+      }
+    }
+  }
+
   private static String queryName(SessionFactory node) {
     return node.fromTransaction(s -> {
       s.setCacheMode(CacheMode.NORMAL);
