@@ -124,6 +124,9 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
       if (store.owesEviction()) {
         store.settleDebt();
       }
+      if (store.owesCopies()) {
+        store.settleOwedCopies();
+      }
     }
   }
 

@@ -101,6 +101,19 @@ public final class ClusterClock {
     }
   }
 
+  /**
+   * A fresh {@link #advance()}, or when the clock cannot be reached (its server is down or this node is cut off from
+   * it), a bound that no value the clock issued should exceed: this node's {@link #now()} plus the maximum clock skew.
+   * For evictions, which must happen even when the clock is away and may only err towards refusing loads.
+   */
+  public long stampOrBound() {
+    try {
+      return advance();
+    } catch (CacheException | ClassCastException e) {
+      return now() + rebuildMarginTicks;
+    }
+  }
+
   /** For deadlines only: the later of local wall time and the cluster time seen. Skew makes a deadline early, never late. */
   public long now() {
     return Math.max(lastSeen.get(), localTicks());

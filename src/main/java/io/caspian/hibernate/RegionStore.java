@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import io.caspian.jcache.ServerAwareCache;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.processor.EntryProcessor;
@@ -20,17 +21,28 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
  * are skipped, and a lost invalidation makes the region owe an eviction ({@link #invalidationLost()}).
  */
 public final class RegionStore implements DomainDataStorageAccess {
-  private static final System.Logger LOG = System.getLogger(RegionStore.class.getName());
-
-  /** The key of the region epoch, inside the region's own cache so that a read fetches both in one multi-get. */
+  /**
+   * The key of the epoch's first copy (see {@link EpochReplicas}), unchanged since regions had one copy, so that
+   * nodes of the previous release still see evictions made by this one on that copy.
+   */
   enum EpochKey {
     EPOCH
   }
 
+  private static final System.Logger LOG = System.getLogger(RegionStore.class.getName());
+
   private final String name;
   private final Cache<Object, Object> cache;
   private final ClusterClock clock;
+  /** The epoch's copies, one per server, inside the region's own cache so that a read fetches all in one multi-get. */
+  private final EpochReplicas epochs;
+  /** The cache's view of its servers, to read the epoch copies of the servers that answer (null: not Caspian's). */
+  private final ServerAwareCache<Object, Object> servers;
+  private final Set<Object> epochKeys;
   private volatile boolean owesEviction;
+  /** Copies an eviction could not bump (their server was unreachable), and the value they are owed. */
+  private final Set<Object> owedCopies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile long owedEpoch;
   private final LongAdder mappingMismatches = new LongAdder();
   private final AtomicBoolean mismatchLogged = new AtomicBoolean();
 
@@ -38,6 +50,9 @@ public final class RegionStore implements DomainDataStorageAccess {
     this.name = name;
     this.cache = cache;
     this.clock = clock;
+    this.servers = serverAware(cache);
+    this.epochs = EpochReplicas.of(servers);
+    this.epochKeys = Set.copyOf(epochs.keys());
   }
 
   public String name() {
@@ -50,10 +65,16 @@ public final class RegionStore implements DomainDataStorageAccess {
       return null;
     }
     try {
-      Map<Object, Object> found = cache.getAll(Set.of(EpochKey.EPOCH, key));
-      Object epoch = found.get(EpochKey.EPOCH);
-      if (!(epoch instanceof Long current)) {
-        return null; // no epoch yet, or it was lost: nothing of this region is live
+      Set<Object> keys = new java.util.HashSet<>(epochKeys);
+      keys.add(key);
+      Set<Object> unreachable = new java.util.HashSet<>();
+      Map<Object, Object> found = readReachable(keys, unreachable);
+      if (unreachable.contains(key)) {
+        return null;
+      }
+      Long current = epochs.highest(found);
+      if (current == null) {
+        return null; // no epoch yet, or every copy was lost: nothing of this region is live
       }
       return Stamped.visible((Stamped) found.get(key), current);
     } catch (CacheException | ClassCastException e) {
@@ -153,6 +174,23 @@ public final class RegionStore implements DomainDataStorageAccess {
     }
   }
 
+  /**
+   * Reads {@code keys} in one round trip, tolerating servers that do not answer when the cache can tell which keys
+   * they hold: a region keeps working on the other servers while one is away.
+   */
+  private Map<Object, Object> readReachable(Set<Object> keys, Set<Object> unreachable) {
+    return servers == null ? cache.getAll(keys) : servers.getAllReachable(keys, unreachable);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ServerAwareCache<Object, Object> serverAware(Cache<Object, Object> cache) {
+    try {
+      return cache.unwrap(ServerAwareCache.class);
+    } catch (IllegalArgumentException | UnsupportedOperationException notCaspian) {
+      return null;
+    }
+  }
+
   private static boolean holdsUnreadableValue(MutableEntry<Object, Object> entry) {
     try {
       return entry.unwrap(io.caspian.jcache.CaspianMutableEntry.class).holdsUnreadableValue();
@@ -161,13 +199,40 @@ public final class RegionStore implements DomainDataStorageAccess {
     }
   }
 
-  /** The current epoch, creating it from the cluster clock if missing (a lost epoch thereby empties the region). */
+  /**
+   * The current epoch: the highest copy. A region without any copy (new, or every copy lost, which empties it) gets
+   * one from the cluster clock; copies missing beside others (their server restarted) are restored to the highest.
+   */
   private long epoch() {
-    Object epoch = cache.get(EpochKey.EPOCH);
-    if (epoch instanceof Long current) {
-      return current;
+    Set<Object> unreachable = new java.util.HashSet<>();
+    Map<Object, Object> found = readReachable(epochKeys, unreachable);
+    Long highest = epochs.highest(found);
+    if (highest != null && found.size() + unreachable.size() >= epochKeys.size()) {
+      return highest; // every copy that answered is there
     }
-    return (Long) cache.invoke(EpochKey.EPOCH, new InitEpoch(clock.advance()));
+    if (highest == null && unreachable.size() == epochKeys.size()) {
+      throw new CacheException("no copy of the epoch of region " + name + " could be read");
+    }
+    long value = highest != null ? highest : clock.advance();
+    long current = Long.MIN_VALUE;
+    for (Object copy : epochs.keys()) {
+      if (unreachable.contains(copy)) {
+        continue;
+      }
+      if (!(found.get(copy) instanceof Long)) {
+        try {
+          current = Math.max(current, (Long) cache.invoke(copy, new InitEpoch(value)));
+        } catch (CacheException away) {
+          // another copy will do; this one is created when its server answers
+        }
+      } else {
+        current = Math.max(current, (Long) found.get(copy));
+      }
+    }
+    if (current == Long.MIN_VALUE) {
+      throw new CacheException("no copy of the epoch of region " + name + " could be read or created");
+    }
+    return current;
   }
 
   private record InitEpoch(long value) implements EntryProcessor<Object, Object, Object>, Serializable {
@@ -192,18 +257,47 @@ public final class RegionStore implements DomainDataStorageAccess {
   }
 
   /**
-   * Empties the region for every JVM: once this returns, no node sees any entry written before. Returns false (and
-   * remembers the debt) when memcached could not be reached.
+   * Empties the region for every JVM: once this returns true, no node that reaches any copy of the epoch sees any
+   * entry written before. Every copy is bumped; one bumped copy suffices for readers (they take the highest), the
+   * others are owed and retried in the background. Returns false (and remembers the debt) when no copy could be
+   * bumped. Without the cluster clock (its server unreachable) the new epoch is bounded from this node's own time
+   * ({@link ClusterClock#stampOrBound()}), so a node cut off from the clock's server can still evict.
    */
   public boolean evictAllEntries() {
-    try {
-      cache.invoke(EpochKey.EPOCH, new BumpEpoch(clock.advance()));
-      owesEviction = false;
-      return true;
-    } catch (CacheException | ClassCastException e) {
+    long stamp = clock.stampOrBound();
+    long highest = Long.MIN_VALUE;
+    for (Object copy : epochs.keys()) {
+      try {
+        highest = Math.max(highest, (Long) cache.invoke(copy, new BumpEpoch(stamp)));
+        owedCopies.remove(copy);
+      } catch (CacheException | ClassCastException e) {
+        owedCopies.add(copy);
+      }
+    }
+    if (highest == Long.MIN_VALUE) {
       owesEviction = true;
       return false;
     }
+    owedEpoch = Math.max(owedEpoch, highest);
+    owesEviction = false;
+    return true;
+  }
+
+  /** Brings copies that an eviction could not reach up to the epoch it set (background retry). */
+  void settleOwedCopies() {
+    long value = owedEpoch;
+    for (Object copy : owedCopies) {
+      try {
+        cache.invoke(copy, new BumpEpoch(value));
+        owedCopies.remove(copy);
+      } catch (CacheException | ClassCastException e) {
+        // still unreachable: next time
+      }
+    }
+  }
+
+  boolean owesCopies() {
+    return !owedCopies.isEmpty();
   }
 
   /**

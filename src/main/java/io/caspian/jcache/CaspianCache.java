@@ -41,7 +41,7 @@ import javax.cache.processor.EntryProcessorResult;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class CaspianCache<K, V> implements Cache<K, V> {
+public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K, V> {
   private final CaspianCacheManager manager;
   private final String name;
   private final MutableConfiguration<K, V> configuration;
@@ -819,6 +819,38 @@ public final class CaspianCache<K, V> implements Cache<K, V> {
   @Override
   public <T> T unwrap(Class<T> clazz) {
     return Unwrapping.unwrap(this, store.memcached(), clazz);
+  }
+
+  @Override
+  public java.net.SocketAddress serverOf(K key) {
+    requireKey(key);
+    return store.memcached().client().getNodeLocator().getPrimary(store.memcachedKey(key)).getSocketAddress();
+  }
+
+  @Override
+  public List<java.net.SocketAddress> servers() {
+    return store.memcached().client().getNodeLocator().getAll().stream()
+        .map(net.spy.memcached.MemcachedNode::getSocketAddress).toList();
+  }
+
+  @Override
+  public Map<K, V> getAllReachable(Set<? extends K> keys, Set<K> unreachable) {
+    checkOpen();
+    requireKeys(keys);
+    long start = statistics.start();
+    Map<K, StoredEntry<K, V>> found = store.readReachable(keys, unreachable);
+    Map<K, V> result = new LinkedHashMap<>();
+    for (K key : keys) {
+      StoredEntry<K, V> entry = live(found.get(key));
+      if (entry != null) {
+        touchOnAccess(entry);
+        result.put(key, entry.value());
+      }
+    }
+    statistics.hits(result.size());
+    statistics.misses(keys.size() - result.size());
+    statistics.getTime(start);
+    return result;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -84,6 +84,29 @@ final class EntryStore<K, V> {
     return result;
   }
 
+  /**
+   * The stored entries among {@code keys} on the servers that answered; the keys of servers that did not are added to
+   * {@code unreachable}. One round trip, the servers asked in parallel.
+   */
+  Map<K, StoredEntry<K, V>> readReachable(Collection<? extends K> keys, java.util.Set<K> unreachable) {
+    Map<String, K> byMemcachedKey = new LinkedHashMap<>();
+    for (K key : keys) {
+      byMemcachedKey.put(memcachedKey(key), key);
+    }
+    java.util.Set<String> away = new java.util.HashSet<>();
+    Map<String, byte[]> found = memcached.getBulkReachable(byMemcachedKey.keySet(), away);
+    away.forEach(mkey -> unreachable.add(byMemcachedKey.get(mkey)));
+    Map<K, StoredEntry<K, V>> result = new LinkedHashMap<>();
+    found.forEach((mkey, bytes) -> {
+      K key = byMemcachedKey.get(mkey);
+      StoredEntry<K, V> entry = decode(bytes, key);
+      if (entry != null) {
+        result.put(key, entry);
+      }
+    });
+    return result;
+  }
+
   private void readBatch(List<K> batch, Map<K, StoredEntry<K, V>> into) {
     Map<String, K> byMemcachedKey = new LinkedHashMap<>();
     for (K key : batch) {

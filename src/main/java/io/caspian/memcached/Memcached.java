@@ -108,6 +108,51 @@ public final class Memcached implements AutoCloseable {
     }
   }
 
+  /**
+   * The items present among {@code keys} on every server that answered within the timeout, asking the servers in
+   * parallel; the keys of servers that did not answer (down, not reconnected, slow) are added to {@code unreachable}
+   * instead of failing the whole read, so a caller can use what one server holds while another is away.
+   */
+  public Map<String, byte[]> getBulkReachable(Collection<String> keys, java.util.Set<String> unreachable) {
+    Map<net.spy.memcached.MemcachedNode, List<String>> byServer = new java.util.LinkedHashMap<>();
+    for (String key : keys) {
+      byServer.computeIfAbsent(client.getNodeLocator().getPrimary(key), n -> new java.util.ArrayList<>()).add(key);
+    }
+    Map<List<String>, BulkFuture<Map<String, byte[]>>> futures = new java.util.LinkedHashMap<>();
+    for (List<String> group : byServer.values()) {
+      try {
+        futures.put(group, client.asyncGetBulk(group, transcoder));
+      } catch (RuntimeException e) {
+        stats.failures.increment();
+        unreachable.addAll(group);
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    Map<String, byte[]> found = new java.util.HashMap<>();
+    futures.forEach((group, future) -> {
+      try {
+        Map<String, byte[]> result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        OperationStatus status = future.getStatus();
+        if (status != null && !status.isSuccess() && status.getStatusCode() != StatusCode.ERR_NOT_FOUND) {
+          stats.failures.increment();
+          unreachable.addAll(group);
+        } else {
+          found.putAll(result);
+        }
+      } catch (InterruptedException e) {
+        future.cancel(true);
+        Thread.currentThread().interrupt();
+        unreachable.addAll(group);
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        // RuntimeException: a cancelled operation (the server is not connected) or spymemcached's own failures
+        future.cancel(true);
+        stats.failures.increment();
+        unreachable.addAll(group);
+      }
+    });
+    return found;
+  }
+
   /** The item with its CAS token, or null when absent. */
   public Versioned gets(String key) {
     CASValue<byte[]> value = await(issue(() -> client.asyncGets(key, transcoder), key), key);
