@@ -1,12 +1,9 @@
 package io.caspian.hibernate;
 
 import java.io.Serializable;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import io.caspian.jcache.ServerAwareCache;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.processor.EntryProcessor;
@@ -22,7 +19,7 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
  */
 public final class RegionStore implements DomainDataStorageAccess {
   /**
-   * The key of the epoch's first copy (see {@link EpochReplicas}), unchanged since regions had one copy, so that
+   * The key of the epoch's first copy (see {@link RegionEpoch}), unchanged since regions had one copy, so that
    * nodes of the previous release still see evictions made by this one on that copy.
    */
   enum EpochKey {
@@ -34,15 +31,8 @@ public final class RegionStore implements DomainDataStorageAccess {
   private final String name;
   private final Cache<Object, Object> cache;
   private final ClusterClock clock;
-  /** The epoch's copies, one per server, inside the region's own cache so that a read fetches all in one multi-get. */
-  private final EpochReplicas epochs;
-  /** The cache's view of its servers, to read the epoch copies of the servers that answer (null: not Caspian's). */
-  private final ServerAwareCache<Object, Object> servers;
-  private final Set<Object> epochKeys;
+  private final RegionEpoch epoch;
   private volatile boolean owesEviction;
-  /** Copies an eviction could not bump (their server was unreachable), and the value they are owed. */
-  private final Set<Object> owedCopies = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile long owedEpoch;
   private final LongAdder mappingMismatches = new LongAdder();
   private final AtomicBoolean mismatchLogged = new AtomicBoolean();
 
@@ -50,9 +40,7 @@ public final class RegionStore implements DomainDataStorageAccess {
     this.name = name;
     this.cache = cache;
     this.clock = clock;
-    this.servers = serverAware(cache);
-    this.epochs = EpochReplicas.of(servers);
-    this.epochKeys = Set.copyOf(epochs.keys());
+    this.epoch = new RegionEpoch(name, cache, clock);
   }
 
   public String name() {
@@ -65,18 +53,11 @@ public final class RegionStore implements DomainDataStorageAccess {
       return null;
     }
     try {
-      Set<Object> keys = new java.util.HashSet<>(epochKeys);
-      keys.add(key);
-      Set<Object> unreachable = new java.util.HashSet<>();
-      Map<Object, Object> found = readReachable(keys, unreachable);
-      if (unreachable.contains(key)) {
-        return null;
+      RegionEpoch.Read read = epoch.readWith(key);
+      if (read == null) {
+        return null; // no epoch yet, every copy lost, or the key's server away: nothing of it is live here
       }
-      Long current = epochs.highest(found);
-      if (current == null) {
-        return null; // no epoch yet, or every copy was lost: nothing of this region is live
-      }
-      return Stamped.visible((Stamped) found.get(key), current);
+      return Stamped.visible((Stamped) read.value(), read.epoch());
     } catch (CacheException | ClassCastException e) {
       return null;
     }
@@ -119,8 +100,8 @@ public final class RegionStore implements DomainDataStorageAccess {
       return null;
     }
     try {
-      long epoch = epoch();
-      return (Outcome) cache.invoke(key, new Apply(epoch, loadedAt, transition, ifEvicted, isLoad));
+      long current = epoch.current();
+      return (Outcome) cache.invoke(key, new Apply(current, loadedAt, transition, ifEvicted, isLoad));
     } catch (CacheException | ClassCastException e) {
       return null;
     }
@@ -168,26 +149,9 @@ public final class RegionStore implements DomainDataStorageAccess {
    */
   void ensureEpoch() {
     try {
-      epoch();
+      epoch.current();
     } catch (CacheException | ClassCastException e) {
       // memcached unreachable at start: the first use creates it
-    }
-  }
-
-  /**
-   * Reads {@code keys} in one round trip, tolerating servers that do not answer when the cache can tell which keys
-   * they hold: a region keeps working on the other servers while one is away.
-   */
-  private Map<Object, Object> readReachable(Set<Object> keys, Set<Object> unreachable) {
-    return servers == null ? cache.getAll(keys) : servers.getAllReachable(keys, unreachable);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static ServerAwareCache<Object, Object> serverAware(Cache<Object, Object> cache) {
-    try {
-      return cache.unwrap(ServerAwareCache.class);
-    } catch (IllegalArgumentException | UnsupportedOperationException notCaspian) {
-      return null;
     }
   }
 
@@ -200,104 +164,23 @@ public final class RegionStore implements DomainDataStorageAccess {
   }
 
   /**
-   * The current epoch: the highest copy. A region without any copy (new, or every copy lost, which empties it) gets
-   * one from the cluster clock; copies missing beside others (their server restarted) are restored to the highest.
-   */
-  private long epoch() {
-    Set<Object> unreachable = new java.util.HashSet<>();
-    Map<Object, Object> found = readReachable(epochKeys, unreachable);
-    Long highest = epochs.highest(found);
-    if (highest != null && found.size() + unreachable.size() >= epochKeys.size()) {
-      return highest; // every copy that answered is there
-    }
-    if (highest == null && unreachable.size() == epochKeys.size()) {
-      throw new CacheException("no copy of the epoch of region " + name + " could be read");
-    }
-    long value = highest != null ? highest : clock.advance();
-    long current = Long.MIN_VALUE;
-    for (Object copy : epochs.keys()) {
-      if (unreachable.contains(copy)) {
-        continue;
-      }
-      if (!(found.get(copy) instanceof Long)) {
-        try {
-          current = Math.max(current, (Long) cache.invoke(copy, new InitEpoch(value)));
-        } catch (CacheException away) {
-          // another copy will do; this one is created when its server answers
-        }
-      } else {
-        current = Math.max(current, (Long) found.get(copy));
-      }
-    }
-    if (current == Long.MIN_VALUE) {
-      throw new CacheException("no copy of the epoch of region " + name + " could be read or created");
-    }
-    return current;
-  }
-
-  private record InitEpoch(long value) implements EntryProcessor<Object, Object, Object>, Serializable {
-    @Override
-    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
-      if (entry.exists() && entry.getValue() instanceof Long current) {
-        return current;
-      }
-      entry.setValue(value);
-      return value;
-    }
-  }
-
-  private record BumpEpoch(long atLeast) implements EntryProcessor<Object, Object, Object>, Serializable {
-    @Override
-    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
-      long current = entry.exists() && entry.getValue() instanceof Long value ? value : Long.MIN_VALUE;
-      long next = Math.max(current + 1, atLeast);
-      entry.setValue(next);
-      return next;
-    }
-  }
-
-  /**
    * Empties the region for every JVM: once this returns true, no node that reaches any copy of the epoch sees any
-   * entry written before. Every copy is bumped; one bumped copy suffices for readers (they take the highest), the
-   * others are owed and retried in the background. Returns false (and remembers the debt) when no copy could be
-   * bumped. Without the cluster clock (its server unreachable) the new epoch is bounded from this node's own time
-   * ({@link ClusterClock#stampOrBound()}), so a node cut off from the clock's server can still evict.
+   * entry written before (see {@link RegionEpoch#bump()}). Returns false (and remembers the debt) when no copy could
+   * be bumped.
    */
   public boolean evictAllEntries() {
-    long stamp = clock.stampOrBound();
-    long highest = Long.MIN_VALUE;
-    for (Object copy : epochs.keys()) {
-      try {
-        highest = Math.max(highest, (Long) cache.invoke(copy, new BumpEpoch(stamp)));
-        owedCopies.remove(copy);
-      } catch (CacheException | ClassCastException e) {
-        owedCopies.add(copy);
-      }
-    }
-    if (highest == Long.MIN_VALUE) {
-      owesEviction = true;
-      return false;
-    }
-    owedEpoch = Math.max(owedEpoch, highest);
-    owesEviction = false;
-    return true;
+    boolean bumped = epoch.bump();
+    owesEviction = !bumped;
+    return bumped;
   }
 
-  /** Brings copies that an eviction could not reach up to the epoch it set (background retry). */
+  /** Brings epoch copies that an eviction could not reach up to date (background retry). */
   void settleOwedCopies() {
-    long value = owedEpoch;
-    for (Object copy : owedCopies) {
-      try {
-        cache.invoke(copy, new BumpEpoch(value));
-        owedCopies.remove(copy);
-      } catch (CacheException | ClassCastException e) {
-        // still unreachable: next time
-      }
-    }
+    epoch.settleOwedCopies();
   }
 
   boolean owesCopies() {
-    return !owedCopies.isEmpty();
+    return epoch.owesCopies();
   }
 
   /**
