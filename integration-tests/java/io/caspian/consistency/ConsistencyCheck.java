@@ -26,7 +26,7 @@ public final class ConsistencyCheck {
     History history = new History();
     progress.println("starting " + knobs);
     try (ConsistencyCluster cluster = new ConsistencyCluster(knobs.nodes(), 2, knobs.memcachedMb(), knobs.cache(),
-        knobs.threads() + 4)) {
+        knobs.threads() + 4, knobs.latencyMs())) {
       cluster.seed(knobs.hot(), history);
       cluster.awaitNodes();
       Driver driver = new Driver(cluster, knobs, history);

@@ -40,6 +40,7 @@ final class ConsistencyCluster implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String cache;
   private final int httpThreads;
+  private final int latencyMs;
   private Server database;
   private String servers;
   private String namespace;
@@ -55,9 +56,10 @@ final class ConsistencyCluster implements AutoCloseable {
     }
   }
 
-  ConsistencyCluster(int nodeCount, int memcachedCount, int memcachedMb, String cache, int httpThreads)
-      throws Exception {
+  ConsistencyCluster(int nodeCount, int memcachedCount, int memcachedMb, String cache, int httpThreads,
+      int latencyMs) throws Exception {
     this.cache = cache;
+    this.latencyMs = latencyMs;
     this.httpThreads = httpThreads;
     try {
       for (int i = 0; i < memcachedCount; i++) {
@@ -158,7 +160,8 @@ final class ConsistencyCluster implements AutoCloseable {
     return new ProcessBuilder(java, "-cp", cp, "-Xmx256m", "-XX:TieredStopAtLevel=1",
         "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
         ConsistencyNode.class.getName(), jdbcUrl, servers, namespace, cache,
-        Integer.toString(LOCK_TIMEOUT_SECONDS), Integer.toString(httpThreads))
+        Integer.toString(LOCK_TIMEOUT_SECONDS), Integer.toString(httpThreads),
+        Integer.toString(latencyMs))
         .redirectErrorStream(true).start();
   }
 

@@ -21,14 +21,15 @@ import org.hibernate.cfg.Configuration;
  * {@link Operations operation} per request. Prints {@code PORT n} once it listens.
  *
  * <p>Arguments: jdbc url, memcached servers, namespace, {@code caspian} or {@code stock}, soft-lock timeout in
- * seconds, HTTP worker threads.
+ * seconds, HTTP worker threads, injected database latency in ms (0: none, see {@link SlowConnections}).
  */
 public final class ConsistencyNode {
   private ConsistencyNode() {
   }
 
   public static void main(String[] args) throws Exception {
-    SessionFactory factory = sessionFactory(args[0], args[1], args[2], args[3].equals("caspian"), args[4]);
+    SessionFactory factory = sessionFactory(args[0], args[1], args[2], args[3].equals("caspian"), args[4],
+        args[6]);
     Operations operations = new Operations(factory);
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
     http.setExecutor(Executors.newFixedThreadPool(Integer.parseInt(args[5])));
@@ -40,11 +41,13 @@ public final class ConsistencyNode {
   }
 
   static SessionFactory sessionFactory(String jdbcUrl, String servers, String namespace, boolean caspian,
-      String lockTimeout) {
+      String lockTimeout, String latencyMs) {
     Configuration c = new Configuration().addAnnotatedClass(Parent.class).addAnnotatedClass(Child.class)
         .addAnnotatedClass(Tag.class)
         .setProperty("hibernate.connection.url", jdbcUrl)
         .setProperty("hibernate.connection.pool_size", "24")
+        .setProperty("hibernate.connection.provider_class", SlowConnections.class.getName())
+        .setProperty(SlowConnections.LATENCY, latencyMs)
         .setProperty("hibernate.hbm2ddl.auto", "none")
         .setProperty("hibernate.cache.use_second_level_cache", "true")
         .setProperty("hibernate.cache.use_query_cache", "true");

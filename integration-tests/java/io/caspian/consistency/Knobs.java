@@ -21,33 +21,34 @@ import java.util.Map;
  * @param fault {@code none}, {@code memcached-kill}, {@code memcached-pause} or {@code node-kill}, mid-run
  * @param mix which writes: {@code all}, {@code no-stateless} (no writes through a StatelessSession) or
  *     {@code session} (neither those nor bulk HQL and native SQL): to tell the paths apart
+ * @param latencyMs largest random pause injected after each query's last row and before each commit (0: none)
  */
 public record Knobs(String cache, int nodes, int threads, int seconds, long seed, double evict, double regionEvict,
-    int hot, double reads, int memcachedMb, String fault, String mix) {
+    int hot, double reads, int memcachedMb, String fault, String mix, int latencyMs) {
 
   public static Knobs defaults() {
-    return new Knobs("caspian", 3, 4, 15, 1, 0.5, 0.002, 10, 0.9, 64, "none", "all");
+    return new Knobs("caspian", 3, 4, 15, 1, 0.5, 0.002, 10, 0.9, 64, "none", "all", 0);
   }
 
   public Knobs withCache(String value) {
-    return new Knobs(value, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix);
+    return new Knobs(value, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix, latencyMs);
   }
 
   public Knobs withSeed(long value) {
-    return new Knobs(cache, nodes, threads, seconds, value, evict, regionEvict, hot, reads, memcachedMb, fault, mix);
+    return new Knobs(cache, nodes, threads, seconds, value, evict, regionEvict, hot, reads, memcachedMb, fault, mix, latencyMs);
   }
 
   public Knobs withSeconds(int value) {
-    return new Knobs(cache, nodes, threads, value, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix);
+    return new Knobs(cache, nodes, threads, value, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix, latencyMs);
   }
 
   public Knobs withMix(String value) {
-    return new Knobs(cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, value);
+    return new Knobs(cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, value, latencyMs);
   }
 
   /** Without explicit evictions of any kind. */
   public Knobs withoutEvictions() {
-    return new Knobs(cache, nodes, threads, seconds, seed, 0, 0, hot, reads, memcachedMb, fault, mix);
+    return new Knobs(cache, nodes, threads, seconds, seed, 0, 0, hot, reads, memcachedMb, fault, mix, latencyMs);
   }
 
   /** {@code --name value} pairs (names as the record's components) over {@code base}. */
@@ -69,7 +70,8 @@ public record Knobs(String cache, int nodes, int threads, int seconds, long seed
         Integer.parseInt(v.getOrDefault("hot", "" + base.hot)),
         Double.parseDouble(v.getOrDefault("reads", "" + base.reads)),
         Integer.parseInt(v.getOrDefault("memcachedMb", v.getOrDefault("memcached-mb", "" + base.memcachedMb))),
-        v.getOrDefault("fault", base.fault), v.getOrDefault("mix", base.mix));
+        v.getOrDefault("fault", base.fault), v.getOrDefault("mix", base.mix),
+        Integer.parseInt(v.getOrDefault("latencyMs", v.getOrDefault("latency-ms", "" + base.latencyMs))));
     if (!java.util.Set.of("all", "no-stateless", "session").contains(k.mix)) {
       throw new IllegalArgumentException("--mix all|no-stateless|session");
     }
@@ -82,7 +84,12 @@ public record Knobs(String cache, int nodes, int threads, int seconds, long seed
   @Override
   public String toString() {
     return String.format("%s nodes=%d threads=%d seconds=%d seed=%d evict=%.2f regionEvict=%.3f hot=%d reads=%.2f"
-        + " memcachedMb=%d fault=%s mix=%s", cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads,
-        memcachedMb, fault, mix);
+        + " memcachedMb=%d fault=%s mix=%s latencyMs=%d", cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads,
+        memcachedMb, fault, mix, latencyMs);
+  }
+
+  public Knobs withLatency(int value) {
+    return new Knobs(cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix,
+        value);
   }
 }

@@ -60,7 +60,8 @@ final class Operations {
     }
     try {
       return switch (kind) {
-        case "find" -> read(mode, s -> List.of(obs("P" + id, value(s.find(Parent.class, id)), kind, mode)));
+        case "find" -> read(mode, s -> List.of(obs("P" + id, value(s.find(Parent.class, id)), kind, mode),
+            line("R", "P" + id, nativeSeq(s, id), "sql", "1")));
         case "child" -> read(mode, s -> List.of(obs("C" + other, value(s.find(Child.class, other)), kind, mode)));
         case "tag" -> read(mode, s -> List.of(obs("T" + other, value(s.find(Tag.class, other)), kind, mode)));
         case "naturalId" -> read(mode, s -> List.of(obs("P" + id,
@@ -145,7 +146,7 @@ final class Operations {
       try {
         s.refresh(p);
         out.add(line("R", "P" + id, value(p), "refresh", "1"));
-      } catch (jakarta.persistence.EntityNotFoundException | ObjectNotFoundException e) {
+      } catch (jakarta.persistence.EntityNotFoundException | org.hibernate.UnresolvableObjectException e) {
         out.add(line("R", "P" + id, "-", "refresh", "1"));
       }
     }
@@ -480,6 +481,12 @@ final class Operations {
 
   private static Long firstChild(SharedSessionContract s, long id) {
     return childIds(s, id).stream().min(Long::compare).orElse(null);
+  }
+
+  /** The database's seq, as a control read: what a read that went to the database had to see at least. */
+  private static String nativeSeq(SharedSessionContract s, long id) {
+    return s.createNativeQuery("select seq from CParent where id = " + id, Long.class).getResultList().stream()
+        .findFirst().map(String::valueOf).orElse("-");
   }
 
   private static long parentSeq(SharedSessionContract s, long id) {
