@@ -60,10 +60,10 @@ final class Operations {
     }
     try {
       return switch (kind) {
-        case "find" -> read(mode, s -> List.of(obs("P" + id, value(s.find(Parent.class, id)), kind, mode),
+        case "find" -> read(mode, s -> List.of(obs("P" + id, value(find(s, Parent.class, id)), kind, mode),
             line("R", "P" + id, nativeSeq(s, id), "sql", "1")));
-        case "child" -> read(mode, s -> List.of(obs("C" + other, value(s.find(Child.class, other)), kind, mode)));
-        case "tag" -> read(mode, s -> List.of(obs("T" + other, value(s.find(Tag.class, other)), kind, mode)));
+        case "child" -> read(mode, s -> List.of(obs("C" + other, value(find(s, Child.class, other)), kind, mode)));
+        case "tag" -> read(mode, s -> List.of(obs("T" + other, value(find(s, Tag.class, other)), kind, mode)));
         case "naturalId" -> read(mode, s -> List.of(obs("P" + id,
             value(s.bySimpleNaturalId(Parent.class).load(Parent.code(id))), kind, mode)));
         case "querySeq" -> read(mode, s -> List.of(obs("P" + id, querySeq(s, id), kind, mode)));
@@ -115,8 +115,19 @@ final class Operations {
 
   // ---- reads
 
+  /**
+   * {@code find} in the session's cache mode. Hibernate 7.4.5's {@code Session.find(Class, Object)} reads the
+   * second-level cache whatever {@code setCacheMode} or {@code setCacheRetrieveMode} say (measured: after a change
+   * behind the cache, IGNORE, PUT and REFRESH finds return the cached state; {@code get} and {@code byId} do not), so
+   * the mode is passed as find options, which it honours.
+   */
+  static <T> T find(Session s, Class<T> type, Object id) {
+    CacheMode mode = s.getCacheMode();
+    return s.find(type, id, mode.getJpaRetrieveMode(), mode.getJpaStoreMode());
+  }
+
   private List<String> collection(Session s, long id, boolean children, String kind, CacheMode mode) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     List<String> out = new ArrayList<>();
     out.add(obs("P" + id, value(p), kind, mode));
     String key = "P" + id + (children ? ".c" : ".t");
@@ -140,7 +151,7 @@ final class Operations {
   }
 
   private List<String> refresh(Session s, long id, CacheMode mode) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     List<String> out = new ArrayList<>(List.of(obs("P" + id, value(p), "find", mode)));
     if (p != null) {
       try {
@@ -154,7 +165,7 @@ final class Operations {
   }
 
   private List<String> lock(Session s, long id, CacheMode mode) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     List<String> out = List.of(obs("P" + id, value(p), "lock", mode));
     if (p != null) {
       try {
@@ -183,7 +194,7 @@ final class Operations {
   // ---- writes through a Session
 
   private List<String> update(Session s, long id, long seq) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     if (p == null) {
       return null;
     }
@@ -206,7 +217,7 @@ final class Operations {
   }
 
   private List<String> delete(Session s, long id, long seq) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     if (p == null) {
       return null;
     }
@@ -218,7 +229,7 @@ final class Operations {
   }
 
   private List<String> addChild(Session s, long id, long seq, long childId) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     if (p == null) {
       return null;
     }
@@ -231,7 +242,7 @@ final class Operations {
   }
 
   private List<String> removeChild(Session s, long id, long seq) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     if (p == null || p.children.isEmpty()) {
       return null;
     }
@@ -245,7 +256,7 @@ final class Operations {
   }
 
   private List<String> retag(Session s, long id, long seq, long tagId) {
-    Parent p = s.find(Parent.class, id);
+    Parent p = find(s, Parent.class, id);
     if (p == null) {
       return null;
     }
@@ -311,7 +322,7 @@ final class Operations {
     try (Session s = factory.openSession()) {
       Transaction tx = s.beginTransaction();
       try {
-        Parent p = s.find(Parent.class, id);
+        Parent p = find(s, Parent.class, id);
         if (p != null) {
           // a state no reader may ever see
           p.seq = next(seq, p.seq);
@@ -526,13 +537,13 @@ final class Operations {
       String truth = factory.fromTransaction(s -> s.createNativeQuery("select seq from CChild where id = " + id,
           Long.class).getResultList().stream().findFirst().map(String::valueOf).orElse("-"));
       compare(mismatches, Map.of("C" + id, truth), read(CacheMode.NORMAL, s -> List.of(obs("C" + id,
-          value(s.find(Child.class, id)), "child", CacheMode.NORMAL))));
+          value(find(s, Child.class, id)), "child", CacheMode.NORMAL))));
     }
     for (long id : ids(q.get("t"))) {
       String truth = factory.fromTransaction(s -> String.valueOf(s.createNativeQuery(
           "select seq from CTag where id = " + id, Long.class).getSingleResult()));
       compare(mismatches, Map.of("T" + id, truth), read(CacheMode.NORMAL, s -> List.of(obs("T" + id,
-          value(s.find(Tag.class, id)), "tag", CacheMode.NORMAL))));
+          value(find(s, Tag.class, id)), "tag", CacheMode.NORMAL))));
     }
     return String.join("\n", mismatches);
   }
