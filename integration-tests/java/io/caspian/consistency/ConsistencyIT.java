@@ -9,13 +9,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short CI profile of the randomized consistency checker (issue 8): a few seeds, about 12 s each, three
+ * The short CI profile of the randomized consistency checker (issue 8): a few seeds, about 10 s each, three
  * application JVMs, H2 in TCP mode, two memcached servers, every cache operation of the mix. Caspian must serve
  * nothing stale, with and without explicit evictions; stock hibernate-jcache over the same memcached must be caught
  * serving stale data, or the checker could not fail. {@code bin/check} runs the long profile.
  */
 class ConsistencyIT {
-  private static final int SECONDS = Integer.getInteger("consistency.seconds", 12);
+  private static final int SECONDS = Integer.getInteger("consistency.seconds", 10);
   /** Widens the races (a load's read and put, a writer's flush and commit), so that a short run meets them. */
   private static final int LATENCY_MS = 20;
   private static final List<RunResult> RESULTS = new ArrayList<>();
@@ -41,7 +41,7 @@ class ConsistencyIT {
   /** The issue's reproducer, explicit evictions before half of the operations: stock must be caught. */
   @Test
   void stockHibernateJCacheIsCaughtServingStaleData() throws Exception {
-    RunResult stock = run(profile("stock", 4).withSeconds(Math.max(SECONDS, 20)));
+    RunResult stock = run(profile("stock", 4).withSeconds(Math.max(SECONDS, 15)));
     assertEquals(0, stock.controlViolations(), "reads around the cache are never stale: " + stock.violations());
     assertTrue(stock.staleReads() + stock.mismatches().size() > 0,
         "the checker must find stock hibernate-jcache's stale reads with evictions on");

@@ -122,8 +122,12 @@ final class Driver {
     while (System.nanoTime() < deadline) {
       int node = r.nextInt(cluster.size());
       Op op = draw(r);
-      if (cluster.isUp(node)) {
-        execute(node, op);
+      if (cluster.isUp(node) && execute(node, op, op.kind()) && op.write() && cluster.size() > 1) {
+        // where staleness shows: a read on another node right after a commit returned
+        int other = (node + 1 + r.nextInt(cluster.size() - 1)) % cluster.size();
+        if (cluster.isUp(other)) {
+          execute(other, new Op("children", false, op.id(), 0, "NORMAL", false, false), "probe");
+        }
       }
     }
   }
@@ -178,8 +182,9 @@ final class Driver {
     return 1 + (long) r.nextInt((int) nextParent.get() - 1);
   }
 
-  private void execute(int node, Op op) {
-    operations.computeIfAbsent(op.kind() + (op.mode().equals("NORMAL") ? "" : "/" + op.mode()),
+  /** Runs {@code op}, counted as {@code label}; whether it committed. */
+  private boolean execute(int node, Op op, String label) {
+    operations.computeIfAbsent(label + (op.mode().equals("NORMAL") ? "" : "/" + op.mode()),
         k -> new LongAdder()).increment();
     long drawn = op.write() ? seq.getAndIncrement() : 0;
     long start = System.nanoTime();
@@ -194,24 +199,28 @@ final class Driver {
         outcome("error");
         sample(op.kind() + ": " + e.body);
       }
-      return;
+      return false;
     } catch (IOException e) {
       if (op.write()) {
         taint(op, start);
       }
       outcome("lost");
       sample(op.kind() + ": " + e);
-      return;
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
+      return false;
     }
     long end = System.nanoTime();
     switch (answer) {
-      case "conflict", "absent", "rolledback", "evicted" -> outcome(answer);
+      case "conflict", "absent", "rolledback", "evicted" -> {
+        outcome(answer);
+        return false;
+      }
       default -> {
         record(node, op, answer, start, end, true);
         outcome(op.write() ? "commit" : "read");
+        return op.write();
       }
     }
   }

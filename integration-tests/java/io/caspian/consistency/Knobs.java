@@ -1,7 +1,8 @@
 package io.caspian.consistency;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One run's settings. Defaults are the issue's reproducer: 3 nodes, 10 hot rows, 90 % reads, and before each
@@ -26,70 +27,77 @@ import java.util.Map;
 public record Knobs(String cache, int nodes, int threads, int seconds, long seed, double evict, double regionEvict,
     int hot, double reads, int memcachedMb, String fault, String mix, int latencyMs) {
 
+  public Knobs {
+    if (!Set.of("caspian", "stock").contains(cache)) {
+      throw new IllegalArgumentException("cache: caspian or stock, not " + cache);
+    }
+    if (!Set.of("all", "no-stateless", "session").contains(mix)) {
+      throw new IllegalArgumentException("mix: all, no-stateless or session, not " + mix);
+    }
+  }
+
   public static Knobs defaults() {
     return new Knobs("caspian", 3, 4, 15, 1, 0.5, 0.002, 10, 0.9, 64, "none", "all", 0);
   }
 
   public Knobs withCache(String value) {
-    return new Knobs(value, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix, latencyMs);
+    return with(Map.of("cache", value));
   }
 
   public Knobs withSeed(long value) {
-    return new Knobs(cache, nodes, threads, seconds, value, evict, regionEvict, hot, reads, memcachedMb, fault, mix, latencyMs);
+    return with(Map.of("seed", "" + value));
   }
 
   public Knobs withSeconds(int value) {
-    return new Knobs(cache, nodes, threads, value, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix, latencyMs);
+    return with(Map.of("seconds", "" + value));
   }
 
   public Knobs withMix(String value) {
-    return new Knobs(cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, value, latencyMs);
+    return with(Map.of("mix", value));
+  }
+
+  public Knobs withLatency(int value) {
+    return with(Map.of("latencyMs", "" + value));
   }
 
   /** Without explicit evictions of any kind. */
   public Knobs withoutEvictions() {
-    return new Knobs(cache, nodes, threads, seconds, seed, 0, 0, hot, reads, memcachedMb, fault, mix, latencyMs);
+    return with(Map.of("evict", "0", "regionEvict", "0"));
   }
 
   /** {@code --name value} pairs (names as the record's components) over {@code base}. */
   public static Knobs parse(String[] args, Knobs base) {
-    Map<String, String> v = new LinkedHashMap<>();
+    Map<String, String> values = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("expected --name value, got " + args[i]);
       }
-      v.put(args[i].substring(2), args[++i]);
+      values.put(args[i].substring(2), args[++i]);
     }
-    Knobs k = new Knobs(v.getOrDefault("cache", base.cache),
-        Integer.parseInt(v.getOrDefault("nodes", "" + base.nodes)),
-        Integer.parseInt(v.getOrDefault("threads", "" + base.threads)),
-        Integer.parseInt(v.getOrDefault("seconds", "" + base.seconds)),
-        Long.parseLong(v.getOrDefault("seed", "" + base.seed)),
-        Double.parseDouble(v.getOrDefault("evict", "" + base.evict)),
-        Double.parseDouble(v.getOrDefault("regionEvict", v.getOrDefault("region-evict", "" + base.regionEvict))),
-        Integer.parseInt(v.getOrDefault("hot", "" + base.hot)),
-        Double.parseDouble(v.getOrDefault("reads", "" + base.reads)),
-        Integer.parseInt(v.getOrDefault("memcachedMb", v.getOrDefault("memcached-mb", "" + base.memcachedMb))),
-        v.getOrDefault("fault", base.fault), v.getOrDefault("mix", base.mix),
-        Integer.parseInt(v.getOrDefault("latencyMs", v.getOrDefault("latency-ms", "" + base.latencyMs))));
-    if (!java.util.Set.of("all", "no-stateless", "session").contains(k.mix)) {
-      throw new IllegalArgumentException("--mix all|no-stateless|session");
+    return base.with(values);
+  }
+
+  private Knobs with(Map<String, String> v) {
+    Set<String> unknown = new java.util.HashSet<>(v.keySet());
+    unknown.removeAll(Set.of("cache", "nodes", "threads", "seconds", "seed", "evict", "regionEvict", "hot", "reads",
+        "memcachedMb", "fault", "mix", "latencyMs"));
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown settings " + unknown);
     }
-    if (!k.cache.equals("caspian") && !k.cache.equals("stock")) {
-      throw new IllegalArgumentException("--cache caspian|stock");
-    }
-    return k;
+    return new Knobs(v.getOrDefault("cache", cache), Integer.parseInt(v.getOrDefault("nodes", "" + nodes)),
+        Integer.parseInt(v.getOrDefault("threads", "" + threads)),
+        Integer.parseInt(v.getOrDefault("seconds", "" + seconds)), Long.parseLong(v.getOrDefault("seed", "" + seed)),
+        Double.parseDouble(v.getOrDefault("evict", "" + evict)),
+        Double.parseDouble(v.getOrDefault("regionEvict", "" + regionEvict)),
+        Integer.parseInt(v.getOrDefault("hot", "" + hot)), Double.parseDouble(v.getOrDefault("reads", "" + reads)),
+        Integer.parseInt(v.getOrDefault("memcachedMb", "" + memcachedMb)), v.getOrDefault("fault", fault),
+        v.getOrDefault("mix", mix), Integer.parseInt(v.getOrDefault("latencyMs", "" + latencyMs)));
   }
 
   @Override
   public String toString() {
     return String.format("%s nodes=%d threads=%d seconds=%d seed=%d evict=%.2f regionEvict=%.3f hot=%d reads=%.2f"
-        + " memcachedMb=%d fault=%s mix=%s latencyMs=%d", cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads,
-        memcachedMb, fault, mix, latencyMs);
-  }
-
-  public Knobs withLatency(int value) {
-    return new Knobs(cache, nodes, threads, seconds, seed, evict, regionEvict, hot, reads, memcachedMb, fault, mix,
-        value);
+        + " memcachedMb=%d fault=%s mix=%s latencyMs=%d", cache, nodes, threads, seconds, seed, evict, regionEvict,
+        hot, reads, memcachedMb, fault, mix, latencyMs);
   }
 }
