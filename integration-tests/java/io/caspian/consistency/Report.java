@@ -27,10 +27,15 @@ final class Report {
     byKind.forEach((kind, list) -> {
       out.append(String.format("     %-60s %d%n", kind, list.size()));
       list.stream().limit(EXAMPLES).forEach(v -> out.append(String.format(
-          "       %s seen %s on node %d, committed seq %d (%s) had returned %.1f ms before the read was sent%n",
-          v.read().key(), v.read().value(), v.read().node(), v.newer().seq(), v.newer().value(),
+          "       %s seen %s on node %d, seq %d (%s, by %s) had returned %.1f ms before the read was sent%n",
+          v.read().key(), v.read().value(), v.read().node(), v.newer().seq(), v.newer().value(), v.newer().kind(),
           v.msSinceCommit())));
     });
+    if (!r.violations().isEmpty()) {
+      // which write's effect the stale reads missed: the path to look at first
+      out.append("     missed commits by operation: ").append(join(r.violations().stream().collect(
+          Collectors.groupingBy(v -> v.newer().kind(), TreeMap::new, Collectors.counting())))).append('\n');
+    }
     out.append(String.format("   quiescent mismatches: %d%n", r.mismatches().size()));
     r.mismatches().stream().limit(10).forEach(m -> out.append("     ").append(m).append('\n'));
     if (!r.errors().isEmpty()) {
