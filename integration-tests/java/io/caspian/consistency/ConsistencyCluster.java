@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.h2.tools.Server;
 
 /**
@@ -37,6 +38,8 @@ final class ConsistencyCluster implements AutoCloseable {
   private final List<MemcachedProcess> memcached = new ArrayList<>();
   private final List<Process> nodes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
+  /** Whether node i answers: false from its kill until its replacement listens. */
+  private final AtomicIntegerArray ready;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String cache;
   private final int httpThreads;
@@ -60,6 +63,7 @@ final class ConsistencyCluster implements AutoCloseable {
       int latencyMs) throws Exception {
     this.cache = cache;
     this.latencyMs = latencyMs;
+    this.ready = new AtomicIntegerArray(nodeCount);
     this.httpThreads = httpThreads;
     try {
       for (int i = 0; i < memcachedCount; i++) {
@@ -115,6 +119,7 @@ final class ConsistencyCluster implements AutoCloseable {
   void awaitNodes() throws Exception {
     for (int i = 0; i < nodes.size(); i++) {
       ports.set(i, awaitPort(nodes.get(i)));
+      ready.set(i, 1);
     }
   }
 
@@ -123,7 +128,7 @@ final class ConsistencyCluster implements AutoCloseable {
   }
 
   boolean isUp(int index) {
-    return nodes.get(index).isAlive();
+    return ready.get(index) == 1 && nodes.get(index).isAlive();
   }
 
   MemcachedProcess memcached(int index) {
@@ -132,6 +137,7 @@ final class ConsistencyCluster implements AutoCloseable {
 
   /** kill -9 of node {@code index}: in-flight transactions die with it, its soft locks stay behind. */
   void killNode(int index) throws InterruptedException {
+    ready.set(index, 0);
     nodes.get(index).destroyForcibly();
     nodes.get(index).waitFor(10, TimeUnit.SECONDS);
   }
@@ -141,6 +147,7 @@ final class ConsistencyCluster implements AutoCloseable {
     Process node = startNode();
     nodes.set(index, node);
     ports.set(index, awaitPort(node));
+    ready.set(index, 1);
   }
 
   /** POSTs {@code body} to {@code path} on node {@code index}; the answer, or ServerError for a non-200 answer. */

@@ -89,7 +89,16 @@ final class Driver {
       long now = System.nanoTime();
       if (!faulted && now > started + (deadline - started) / 2) {
         faulted = true;
-        Faults.inject(knobs.fault(), cluster, progress);
+        // on a thread of its own: a restarting node takes seconds, progress goes on meanwhile
+        Thread fault = new Thread(() -> {
+          try {
+            Faults.inject(knobs.fault(), cluster, progress);
+          } catch (Exception e) {
+            progress.println("  fault failed: " + e);
+          }
+        }, "fault");
+        fault.setDaemon(true);
+        fault.start();
       }
       if (now > nextProgress) {
         nextProgress += 5_000_000_000L;
