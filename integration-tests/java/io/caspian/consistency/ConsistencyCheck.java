@@ -51,16 +51,29 @@ public final class ConsistencyCheck {
   private static List<String> audit(ConsistencyCluster cluster, Driver driver) throws Exception {
     String body = "p=" + range(1, driver.parentIdsUntil()) + "&c=" + range(1, driver.childIdsUntil())
         + "&t=" + range(1, ConsistencyCluster.TAGS + 1);
-    List<String> mismatches = new ArrayList<>();
+    // every node at once: each reads every row once through its cache
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(cluster.size());
+    List<java.util.concurrent.CompletableFuture<List<String>>> answers = new ArrayList<>();
     for (int node = 0; node < cluster.size(); node++) {
-      if (!cluster.isUp(node)) {
-        continue;
+      int n = node;
+      if (cluster.isUp(n)) {
+        answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return java.util.Arrays.stream(cluster.call(n, "/audit", body, java.time.Duration.ofMinutes(10))
+                .split("\n")).filter(l -> !l.isBlank()).map(l -> "node " + n + ": " + l).toList();
+          } catch (Exception e) {
+            throw new IllegalStateException("audit of node " + n + " failed", e);
+          }
+        }, pool));
       }
-      for (String line : cluster.call(node, "/audit", body).split("\n")) {
-        if (!line.isBlank()) {
-          mismatches.add("node " + node + ": " + line);
-        }
+    }
+    List<String> mismatches = new ArrayList<>();
+    try {
+      for (var answer : answers) {
+        mismatches.addAll(answer.join());
       }
+    } finally {
+      pool.shutdownNow();
     }
     return mismatches;
   }

@@ -152,8 +152,12 @@ final class ConsistencyCluster implements AutoCloseable {
 
   /** POSTs {@code body} to {@code path} on node {@code index}; the answer, or ServerError for a non-200 answer. */
   String call(int index, String path, String body) throws IOException, InterruptedException {
+    return call(index, path, body, Duration.ofSeconds(60));
+  }
+
+  String call(int index, String path, String body, Duration timeout) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + ports.get(index) + path)).timeout(Duration.ofSeconds(60))
+        URI.create("http://127.0.0.1:" + ports.get(index) + path)).timeout(timeout)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new ServerError(index, response.statusCode(), response.body());
