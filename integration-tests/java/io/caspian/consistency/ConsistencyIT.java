@@ -68,6 +68,17 @@ class ConsistencyIT {
     assertClean(runSeeds(20, seed -> profile("caspian", seed)));
   }
 
+  /**
+   * Faults, one seed each: a memcached server killed and restarted empty mid-run (soft locks, tombstones and one
+   * epoch copy lost at once), and servers so small that LRU evicts locks and tombstones all the time.
+   */
+  @Test
+  void caspianServesNothingStaleAcrossAMemcachedRestartAndUnderLru() throws Exception {
+    assertClean(List.of(
+        run(profile("caspian", SEEDS[0] + 30).withFault("memcached-kill").withSeconds(Math.max(SECONDS, 15))),
+        run(profile("caspian", SEEDS[0] + 40).withMemcachedMb(2))));
+  }
+
   private static List<RunResult> runSeeds(long offset, java.util.function.LongFunction<Knobs> knobs)
       throws Exception {
     List<RunResult> runs = new ArrayList<>();

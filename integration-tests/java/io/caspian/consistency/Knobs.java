@@ -60,6 +60,16 @@ public record Knobs(String cache, int nodes, int threads, int seconds, long seed
     return with(Map.of("latencyMs", "" + value));
   }
 
+  /** A fault injected mid-run: {@code memcached-kill}, {@code memcached-pause} or {@code node-kill}. */
+  public Knobs withFault(String value) {
+    return with(Map.of("fault", value));
+  }
+
+  /** Memory of each memcached server in MB; 2 puts the pool under LRU eviction. */
+  public Knobs withMemcachedMb(int value) {
+    return with(Map.of("memcachedMb", "" + value));
+  }
+
   /** Without explicit evictions of any kind. */
   public Knobs withoutEvictions() {
     return with(Map.of("evict", "0", "regionEvict", "0"));

@@ -1,8 +1,8 @@
 package io.caspian.hibernate;
 
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
-import javax.cache.CacheException;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.AccessType;
 import org.hibernate.cache.spi.access.SoftLock;
@@ -142,13 +142,11 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   protected boolean release(Object key, long startedAt, boolean completesLock,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> ifEvicted) {
-    long stamp;
-    try {
-      stamp = factory().clock().advance();
-    } catch (CacheException | ClassCastException e) {
-      store.invalidationLost();
+    OptionalLong fresh = store.stampOrOweEviction();
+    if (fresh.isEmpty()) {
       return false;
     }
+    long stamp = fresh.getAsLong();
     boolean[] lockGone = new boolean[1];
     RegionStore.Outcome outcome = store.complete(key, startedAt,
         noticingLostLock(transition.apply(stamp), lockGone),

@@ -1,6 +1,7 @@
 package io.caspian.hibernate;
 
 import java.io.Serializable;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -293,17 +294,30 @@ public final class RegionStore implements DomainDataStorageAccess {
    */
   @Override
   public void evictData(Object key) {
-    long stamp;
-    try {
-      stamp = clock.advance();
-    } catch (CacheException | ClassCastException e) {
-      invalidationLost();
+    OptionalLong stamp = stampOrOweEviction();
+    if (stamp.isEmpty()) {
       return;
     }
     Outcome outcome = transition(key, old -> new Outcome(
-        ReadWriteTransitions.evict(old instanceof ReadWriteState state ? state : null, stamp), Boolean.TRUE));
+        ReadWriteTransitions.evict(old instanceof ReadWriteState state ? state : null, stamp.getAsLong()),
+        Boolean.TRUE));
     if (outcome == null) {
       invalidationLost();
+    }
+  }
+
+  /**
+   * A fresh cluster stamp for a transition that invalidates or completes a write. Without one the transition cannot
+   * run, and an entry may then hold a value older than the write, so the region owes an eviction instead.
+   *
+   * @return the stamp, or empty once the eviction is owed
+   */
+  OptionalLong stampOrOweEviction() {
+    try {
+      return OptionalLong.of(clock.advance());
+    } catch (CacheException | ClassCastException e) {
+      invalidationLost();
+      return OptionalLong.empty();
     }
   }
 
