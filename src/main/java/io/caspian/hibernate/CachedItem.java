@@ -5,13 +5,8 @@ package io.caspian.hibernate;
  *
  * @param value     Hibernate's cache entry (disassembled state)
  * @param version   the entity (or collection owner) version, null when unversioned
- * @param timestamp cluster-clock time at which the value became current; only transactions that began at or
- *                  after it may read it (they are the ones guaranteed to see the same database state)
+ * @param timestamp cluster-clock time at which the value became current: a load begun before it may hold an older
+ *                  row, so it decides whether such a load may replace the value; reads do not look at it
  */
 public record CachedItem(Object value, Object version, long timestamp) implements ReadWriteState {
-
-  /** Whether a transaction whose caching timestamp is {@code txTimestamp} may read this value. */
-  public boolean isReadableAt(long txTimestamp) {
-    return txTimestamp >= timestamp;
-  }
 }

@@ -44,11 +44,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
 
   @Override
   public Object get(SharedSessionContractImplementor session, Object key) {
-    long txTimestamp = txTimestamp(session);
-    if (txTimestamp == ClusterClock.UNAVAILABLE) {
-      return null;
-    }
-    return store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key)), txTimestamp));
+    return store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key))));
   }
 
   @Override

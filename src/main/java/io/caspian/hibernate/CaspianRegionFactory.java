@@ -153,6 +153,19 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   }
 
   /**
+   * Times this node waited for memcached (one per request, one per multi-get however many servers it asks): the
+   * number that decides a cache hit's latency. -1 when the cache manager is not Caspian's own.
+   */
+  public long getMemcachedRoundTrips() {
+    CacheManager manager = cacheManager;
+    try {
+      return manager == null ? -1 : manager.unwrap(io.caspian.memcached.Memcached.class).stats().roundTrips();
+    } catch (IllegalArgumentException notCaspian) {
+      return -1;
+    }
+  }
+
+  /**
    * Reads that found an entry cached by another mapping of the same entity, collection or natural id (a node of a
    * rolling deploy running other classes) and treated it as a miss; see {@link MappedValue}.
    */

@@ -20,8 +20,9 @@ import org.hibernate.cache.CacheException;
  *   <tr><td>{@value #SASL_USERNAME}, {@value #SASL_PASSWORD}</td><td>optional SASL credentials</td></tr>
  *   <tr><td>{@value #EXPIRY}</td><td>default entry expiry in seconds, 0 = none (default 0)</td></tr>
  *   <tr><td>{@value #REGION_PREFIX}{@code <region>.expiry}</td><td>expiry of one region in seconds</td></tr>
- *   <tr><td>{@value #CLOCK_MAX_LAG}</td><td>milliseconds a transaction may reuse the cluster clock value this JVM
- *   last saw instead of reading it (default 0: read at every transaction start); see {@link ClusterClock}</td></tr>
+ *   <tr><td>{@value #CLOCK_MAX_LAG}</td><td>milliseconds a transaction may take the cluster clock value this JVM
+ *   last saw (every entry read fetches the clock with it) instead of reading it (default
+ *   {@value #DEFAULT_CLOCK_MAX_LAG_MILLIS}; 0: one clock read at every transaction start); see {@link ClusterClock}</td></tr>
  *   <tr><td>{@value #CLOCK_MAX_SKEW}</td><td>the largest difference in ms between the wall clocks of the application
  *   servers (default 1000): a cluster clock that memcached lost is rebuilt this far ahead of the rebuilding node's
  *   own time, so it never goes back below a value another node issued; see {@link ClusterClock}</td></tr>
@@ -55,6 +56,11 @@ public record CaspianSettings(
   public static final String CLOCK_MAX_LAG = PREFIX + "clock.max_lag";
   public static final String CLOCK_MAX_SKEW = PREFIX + "clock.max_skew";
   public static final String DEFAULT_NAMESPACE = "hibernate";
+  /**
+   * A lagging caching timestamp is always on the safe side (newer entries are misses, never the reverse), and under
+   * load every entry read refreshes it, so the lag only bounds how old it may be after a quiet spell.
+   */
+  public static final long DEFAULT_CLOCK_MAX_LAG_MILLIS = 1000;
 
   /** Classes Caspian itself stores: its state records, Hibernate's cache entries and the JDK value types. */
   static final String BUILT_IN_ALLOW = "io.caspian.**;org.hibernate.**;java.io.Serializable;java.lang.*;java.util.*;java.math.*;java.time.*;java.sql.*";
@@ -99,7 +105,7 @@ public record CaspianSettings(
         regionExpiry,
         lockTimeout,
         string(config, SERIALIZATION_ALLOW),
-        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, 0)),
+        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, DEFAULT_CLOCK_MAX_LAG_MILLIS)),
         Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_SKEW, 1000)));
     settings.checkExpiriesOutliveLocks();
     return settings;

@@ -31,7 +31,8 @@ public final class ClusterClock {
 
   /**
    * @param maxLag how long {@link #current()} may answer with the latest value this JVM has seen instead of reading
-   *     the clock. A transaction timestamp that is too low is always on the safe side: entries and query results
+   *     the clock; every clock value this JVM obtains (an advance, a read, the clock key fetched with an entry read)
+   *     counts as seen. A transaction timestamp that is too low is always on the safe side: entries and query results
    *     written after it are not served to that transaction (misses), and loads it makes are refused where a
    *     newer write or eviction exists; it can never make a stale value visible. What it costs is freshness: for
    *     up to {@code maxLag}, entries that other nodes wrote are misses here. Zero reads the clock every time.
@@ -71,7 +72,31 @@ public final class ClusterClock {
   public long advance() {
     long value = (Long) meta.invoke(KEY, new Advance(localTicks(), lastSeen.get(), rebuildMarginTicks));
     observe(value);
+    markRead();
     return value;
+  }
+
+  /** The cache holding the clock key, for reads that fetch it with other keys in one round trip. */
+  Cache<Object, Object> cache() {
+    return meta;
+  }
+
+  /**
+   * Takes in what a multi-get found under {@link #KEY} (null: absent). It was the clock at some moment before now, so
+   * it is a safe lower bound and refreshes {@link #current()} without a round trip of its own. A value below one
+   * already seen (the key was rebuilt by a node behind this one) or an absent key is left to the next read, which
+   * pushes the clock forward.
+   */
+  void observeRead(Object stored) {
+    if (stored instanceof Long value && value >= lastSeen.get()) {
+      observe(value);
+      markRead();
+    }
+  }
+
+  private void markRead() {
+    lastReadNanos = System.nanoTime();
+    everRead = true;
   }
 
   /**
@@ -93,8 +118,7 @@ public final class ClusterClock {
         return advance();
       }
       observe(current);
-      lastReadNanos = System.nanoTime();
-      everRead = true;
+      markRead();
       return current;
     } catch (CacheException | ClassCastException e) {
       return UNAVAILABLE;

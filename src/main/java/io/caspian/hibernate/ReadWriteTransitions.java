@@ -8,17 +8,24 @@ import java.util.List;
  * Each function is the body of exactly one atomic {@code Cache.invoke}, so it must depend on nothing but its
  * arguments: the JCache provider may run it more than once when another JVM changed the key meanwhile.
  *
- * <p>Timestamps: {@code txTimestamp} is the caching timestamp of the Hibernate transaction (cluster clock read at
- * its start), {@code stamp} a fresh {@link ClusterClock#advance()} value, {@code now} a {@link ClusterClock#now()}
+ * <p>Timestamps: {@code txTimestamp} is the caching timestamp of the Hibernate transaction (a cluster clock value
+ * this JVM had seen when it began: never above the clock at its start), {@code stamp} a fresh {@link ClusterClock#advance()} value, {@code now} a {@link ClusterClock#now()}
  * value used only against lock deadlines. See docs/hibernate-design.md for the table of transitions.
  */
 public final class ReadWriteTransitions {
   private ReadWriteTransitions() {
   }
 
-  /** The value a transaction started at {@code txTimestamp} may read, or null. */
-  public static Object read(ReadWriteState state, long txTimestamp) {
-    return state instanceof CachedItem item && item.isReadableAt(txTimestamp) ? item.value() : null;
+  /**
+   * The value any transaction may read, or null. No timestamp is compared: an item is only ever present while no
+   * write of its key is in progress (a writer replaces it with a lock before its statement and publishes after its
+   * commit, and a load is cached only when no commit or eviction came after the load began), so it is as new as the
+   * database for every reader. Stock Hibernate also hides items cached after the reader's transaction began; with a
+   * caching timestamp that may lag (see {@link ClusterClock#current()}) that rule would only turn current items into
+   * misses.
+   */
+  public static Object read(ReadWriteState state) {
+    return state instanceof CachedItem item ? item.value() : null;
   }
 
   /**

@@ -44,6 +44,8 @@ final class RegionEpoch {
   /** Copies an eviction could not bump (their server was unreachable), and the value they are owed. */
   private final Set<Object> owedCopies = ConcurrentHashMap.newKeySet();
   private volatile long owedEpoch = Long.MIN_VALUE;
+  /** Whether the clock's cache can be read in the same multi-get (a Caspian cache of the same manager). */
+  private volatile boolean clockAlongside = true;
 
   RegionEpoch(String region, Cache<Object, Object> cache, ClusterClock clock) {
     this.region = region;
@@ -92,7 +94,7 @@ final class RegionEpoch {
     Set<Object> keys = new HashSet<>(copies);
     keys.add(key);
     Set<Object> unreachable = new HashSet<>();
-    Map<Object, Object> found = readReachable(keys, unreachable);
+    Map<Object, Object> found = readReachableWithClock(keys, unreachable);
     Long highest = highest(found);
     if (highest == null || unreachable.contains(key)) {
       return null;
@@ -182,6 +184,23 @@ final class RegionEpoch {
   }
 
   /** One round trip; servers that do not answer only hide their own keys when the cache can tell which those are. */
+  /**
+   * An entry read also fetches the cluster clock in the same round trip, which keeps this JVM's view of the clock
+   * fresh, so transactions take their caching timestamp from it instead of reading the clock (see
+   * {@link ClusterClock#observeRead}).
+   */
+  private Map<Object, Object> readReachableWithClock(Set<Object> keys, Set<Object> unreachable) {
+    if (servers == null || !clockAlongside) {
+      return readReachable(keys, unreachable);
+    }
+    try {
+      return servers.getAllReachable(keys, unreachable, clock.cache(), ClusterClock.KEY, clock::observeRead);
+    } catch (IllegalArgumentException | ClassCastException notTheSameManager) {
+      clockAlongside = false;
+      return readReachable(keys, unreachable);
+    }
+  }
+
   private Map<Object, Object> readReachable(Set<Object> keys, Set<Object> unreachable) {
     return servers == null ? cache.getAll(keys) : servers.getAllReachable(keys, unreachable);
   }

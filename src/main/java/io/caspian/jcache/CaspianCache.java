@@ -835,10 +835,31 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
 
   @Override
   public Map<K, V> getAllReachable(Set<? extends K> keys, Set<K> unreachable) {
+    return getAllReachable(keys, unreachable, null, null, null);
+  }
+
+  @Override
+  public <K2> Map<K, V> getAllReachable(Set<? extends K> keys, Set<K> unreachable, Cache<K2, ?> other, K2 otherKey,
+      java.util.function.Consumer<Object> otherValue) {
     checkOpen();
     requireKeys(keys);
+    EntryStore<K2, Object> otherStore = null;
+    if (other != null) {
+      Objects.requireNonNull(otherKey, "otherKey");
+      @SuppressWarnings("unchecked")
+      CaspianCache<K2, Object> caspian = other.unwrap(CaspianCache.class);
+      if (caspian.store.memcached() != store.memcached()) {
+        throw new IllegalArgumentException(other.getName() + " is not a cache of the same CacheManager");
+      }
+      otherStore = caspian.store;
+    }
     long start = statistics.start();
-    Map<K, StoredEntry<K, V>> found = store.readReachable(keys, unreachable);
+    Map<K, StoredEntry<K, V>> found = store.readReachable(keys, unreachable, otherStore, otherKey,
+        entry -> {
+          if (!entry.isExpired(System.currentTimeMillis())) {
+            otherValue.accept(entry.value());
+          }
+        });
     Map<K, V> result = new LinkedHashMap<>();
     for (K key : keys) {
       StoredEntry<K, V> entry = live(found.get(key));

@@ -89,17 +89,43 @@ final class EntryStore<K, V> {
    * {@code unreachable}. One round trip, the servers asked in parallel.
    */
   Map<K, StoredEntry<K, V>> readReachable(Collection<? extends K> keys, java.util.Set<K> unreachable) {
+    return readReachable(keys, unreachable, null, null, null);
+  }
+
+  /**
+   * {@link #readReachable(Collection, java.util.Set)}, also fetching {@code otherKey} of {@code other}, a store on the
+   * same transport, in the same round trip; its entry, if found and decodable, goes to {@code otherFound}.
+   */
+  <K2, V2> Map<K, StoredEntry<K, V>> readReachable(Collection<? extends K> keys, java.util.Set<K> unreachable,
+      EntryStore<K2, V2> other, K2 otherKey, java.util.function.Consumer<StoredEntry<K2, V2>> otherFound) {
     Map<String, K> byMemcachedKey = new LinkedHashMap<>();
     for (K key : keys) {
       byMemcachedKey.put(memcachedKey(key), key);
     }
+    String otherMemcachedKey = other == null ? null : other.memcachedKey(otherKey);
+    java.util.Collection<String> asked = byMemcachedKey.keySet();
+    if (otherMemcachedKey != null && !byMemcachedKey.containsKey(otherMemcachedKey)) {
+      asked = new java.util.ArrayList<>(asked);
+      asked.add(otherMemcachedKey);
+    }
     java.util.Set<String> away = new java.util.HashSet<>();
-    Map<String, byte[]> found = memcached.getBulkReachable(byMemcachedKey.keySet(), away);
-    away.forEach(mkey -> unreachable.add(byMemcachedKey.get(mkey)));
+    Map<String, byte[]> found = memcached.getBulkReachable(asked, away);
+    if (otherMemcachedKey != null && found.get(otherMemcachedKey) != null) {
+      StoredEntry<K2, V2> entry = other.decode(found.get(otherMemcachedKey), otherKey);
+      if (entry != null) {
+        otherFound.accept(entry);
+      }
+    }
+    away.forEach(mkey -> {
+      K key = byMemcachedKey.get(mkey);
+      if (key != null) {
+        unreachable.add(key);
+      }
+    });
     Map<K, StoredEntry<K, V>> result = new LinkedHashMap<>();
     found.forEach((mkey, bytes) -> {
       K key = byMemcachedKey.get(mkey);
-      StoredEntry<K, V> entry = decode(bytes, key);
+      StoredEntry<K, V> entry = key == null ? null : decode(bytes, key);
       if (entry != null) {
         result.put(key, entry);
       }

@@ -34,4 +34,20 @@ public interface ServerAwareCache<K, V> {
    * @return the entries found on the servers that answered
    */
   Map<K, V> getAllReachable(Set<? extends K> keys, Set<K> unreachable);
+
+  /**
+   * {@link #getAllReachable(Set, Set)}, also reading one key of another cache of the same {@code CacheManager} in the
+   * same round trip: for a value every read of this cache wants fresh, such as a clock kept in a cache of its own.
+   *
+   * @param keys        the keys to read
+   * @param unreachable receives the keys of this cache whose server did not answer
+   * @param other       another Caspian cache of this cache's manager
+   * @param otherKey    the key of {@code other} to read
+   * @param otherValue  receives its value when it is present (not called otherwise)
+   * @param <K2>        the other cache's key type
+   * @return the entries of this cache found on the servers that answered
+   * @throws IllegalArgumentException when {@code other} is not a Caspian cache of the same manager
+   */
+  <K2> Map<K, V> getAllReachable(Set<? extends K> keys, Set<K> unreachable, javax.cache.Cache<K2, ?> other,
+      K2 otherKey, java.util.function.Consumer<Object> otherValue);
 }

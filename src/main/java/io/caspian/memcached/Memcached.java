@@ -89,6 +89,7 @@ public final class Memcached implements AutoCloseable {
   /** The items present among {@code keys}, in one round trip per server (the servers are asked in parallel). */
   public Map<String, byte[]> getBulk(Collection<String> keys) {
     BulkFuture<Map<String, byte[]>> future = issue(() -> client.asyncGetBulk(keys, transcoder), "bulk get");
+    stats.roundTrips.increment();
     try {
       Map<String, byte[]> result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
       OperationStatus status = future.getStatus();
@@ -119,6 +120,7 @@ public final class Memcached implements AutoCloseable {
       byServer.computeIfAbsent(client.getNodeLocator().getPrimary(key), n -> new java.util.ArrayList<>()).add(key);
     }
     Map<List<String>, BulkFuture<Map<String, byte[]>>> futures = new java.util.LinkedHashMap<>();
+    stats.roundTrips.increment();
     for (List<String> group : byServer.values()) {
       try {
         futures.put(group, client.asyncGetBulk(group, transcoder));
@@ -319,6 +321,7 @@ public final class Memcached implements AutoCloseable {
   }
 
   private <T> T await(Future<T> future, String key) {
+    stats.roundTrips.increment();
     try {
       return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -11,6 +11,16 @@ public final class TransportStats {
   final LongAdder rejectedClasses = new LongAdder();
   final LongAdder undecodable = new LongAdder();
   final LongAdder failures = new LongAdder();
+  final LongAdder roundTrips = new LongAdder();
+
+  /**
+   * Times a caller waited for memcached: one per request, one per multi-get however many servers it asks in
+   * parallel. Latency follows this count far more than bytes or CPU (a loopback round trip through the client's IO
+   * thread costs tens of microseconds).
+   */
+  public long roundTrips() {
+    return roundTrips.sum();
+  }
 
   /** CAS or add attempts that lost to another writer. */
   public long casConflicts() {

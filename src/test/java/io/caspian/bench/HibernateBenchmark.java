@@ -32,7 +32,7 @@ public class HibernateBenchmark {
   private MemcachedProcess server;
   private MemcachedClient raw;
   private SessionFactory caspian;
-  private SessionFactory caspianLagging;
+  private SessionFactory caspianClockPerTx;
   private SessionFactory stock;
   private SessionFactory uncached;
   private final AtomicLong counter = new AtomicLong();
@@ -43,10 +43,10 @@ public class HibernateBenchmark {
     raw = RawSpymemcached.connect(server.port());
     raw.set("raw-hit", 0, new byte[400]).get();
     caspian = factory("caspian");
-    caspianLagging = factory("caspian-lag");
+    caspianClockPerTx = factory("caspian-clock-per-tx");
     stock = factory("jcache");
     uncached = factory("none");
-    for (SessionFactory f : List.of(caspian, caspianLagging, stock, uncached)) {
+    for (SessionFactory f : List.of(caspian, caspianClockPerTx, stock, uncached)) {
       f.inTransaction(s -> s.persist(new Item(1L, "code-1", "name")));
       f.inTransaction(s -> s.persist(new Item(2L, "code-2", "name")));
       f.fromTransaction(s -> s.find(Item.class, 1L));
@@ -62,7 +62,8 @@ public class HibernateBenchmark {
       c.setProperty("hibernate.cache.region.factory_class", "caspian")
           .setProperty(CaspianSettings.SERVERS, server.address())
           .setProperty(CaspianSettings.NAMESPACE, "bench-" + kind)
-          .setProperty(CaspianSettings.CLOCK_MAX_LAG, kind.equals("caspian-lag") ? "100" : "0");
+          .setProperty(CaspianSettings.CLOCK_MAX_LAG,
+              kind.equals("caspian-clock-per-tx") ? "0" : "" + CaspianSettings.DEFAULT_CLOCK_MAX_LAG_MILLIS);
     } else if (kind.equals("jcache")) {
       // hibernate-jcache resolves hibernate.javax.cache.uri as a resource URL, which memcached:// is not, so the
       // stock factory gets Caspian's default manager, configured through system properties
@@ -79,7 +80,7 @@ public class HibernateBenchmark {
   @TearDown(Level.Trial)
   public void stop() {
     caspian.close();
-    caspianLagging.close();
+    caspianClockPerTx.close();
     stock.close();
     uncached.close();
     raw.shutdown(1, TimeUnit.SECONDS);
@@ -90,6 +91,11 @@ public class HibernateBenchmark {
     try (Session s = f.openSession()) {
       return s.find(Item.class, 1L);
     }
+  }
+
+  /** As applications find: inside a transaction (Spring's {@code @Transactional}, JPA's resource-local tx). */
+  private static Item findInTransaction(SessionFactory f) {
+    return f.fromTransaction(s -> s.find(Item.class, 1L));
   }
 
   private void update(SessionFactory f) {
@@ -103,8 +109,24 @@ public class HibernateBenchmark {
   }
 
   @Benchmark
-  public Object findCaspianClockLag100ms() {
-    return find(caspianLagging);
+  public Object findInTxCaspian() {
+    return findInTransaction(caspian);
+  }
+
+  /** Before issue 9: the clock read when the session opens, the transaction begins and it completes. */
+  @Benchmark
+  public Object findInTxCaspianClockReadPerTx() {
+    return findInTransaction(caspianClockPerTx);
+  }
+
+  @Benchmark
+  public Object findInTxStockJcache() {
+    return findInTransaction(stock);
+  }
+
+  @Benchmark
+  public Object findInTxNoSecondLevelCache() {
+    return findInTransaction(uncached);
   }
 
   @Benchmark
