@@ -84,6 +84,11 @@ final class RegionEpoch {
     return copies;
   }
 
+  /** The cache's view of its servers, or null when the cache is not Caspian's own. */
+  ServerAwareCache<Object, Object> servers() {
+    return servers;
+  }
+
   /**
    * Reads {@code key} with every copy in one multi-get (servers asked in parallel).
    *
@@ -111,7 +116,14 @@ final class RegionEpoch {
    */
   long current() {
     Set<Object> unreachable = new HashSet<>();
-    Map<Object, Object> found = readReachable(new HashSet<>(copies), unreachable);
+    return currentFrom(readReachable(new HashSet<>(copies), unreachable), unreachable);
+  }
+
+  /**
+   * {@link #current()} from the copies a caller already read ({@code found}; those whose server did not answer in
+   * {@code unreachable}): no further round trip unless a copy must be created.
+   */
+  long currentFrom(Map<Object, Object> found, Set<Object> unreachable) {
     Long highest = highest(found);
     if (highest != null && found.size() + unreachable.size() >= copies.size()) {
       return highest; // every copy that answered is there

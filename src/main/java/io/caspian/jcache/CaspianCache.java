@@ -417,11 +417,30 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
     checkOpen();
     requireKey(key);
     Objects.requireNonNull(processor, "processor");
+    return invoke(key, null, null, found -> processor, arguments);
+  }
+
+  @Override
+  public <T> T invokeAlongside(K key, Set<? extends K> alongside, Set<K> unreachable,
+      Function<Map<K, V>, EntryProcessor<K, V, T>> processorFor) {
+    checkOpen();
+    requireKey(key);
+    requireKeys(alongside);
+    Objects.requireNonNull(processorFor, "processorFor");
+    return invoke(key, alongside, unreachable, processorFor);
+  }
+
+  /** invoke, the processor chosen from {@code alongside} read with the entry's first gets (null: nothing to read). */
+  private <T> T invoke(K key, Set<? extends K> alongside, Set<K> unreachable,
+      Function<Map<K, V>, EntryProcessor<K, V, T>> processorFor, Object... arguments) {
     long start = statistics.start();
     Function<K, V> loadFunction = isReadThrough() ? this::load : null;
     @SuppressWarnings("unchecked")
     ProcessorEntry<K, V>[] last = new ProcessorEntry[1];
-    Change<V, T> change = store.mutate(key, (UnreadableAwareMutation<K, V, T>) (live, unreadable, now) -> {
+    @SuppressWarnings("unchecked")
+    EntryProcessor<K, V, T>[] chosen = new EntryProcessor[1];
+    UnreadableAwareMutation<K, V, T> mutation = (live, unreadable, now) -> {
+      EntryProcessor<K, V, T> processor = chosen[0];
       ProcessorEntry<K, V> entry =
           new ProcessorEntry<>(key, live == null ? null : live.value(), unreadable, loadFunction);
       last[0] = entry;
@@ -445,7 +464,22 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
         }
       }
       return processorChange(entry, live, now, result);
-    });
+    };
+    Change<V, T> change;
+    if (alongside == null) {
+      chosen[0] = processorFor.apply(Map.of());
+      change = store.mutate(key, mutation);
+    } else {
+      change = store.mutate(key, alongside, unreachable, found -> {
+        Map<K, V> values = new LinkedHashMap<>();
+        found.forEach((k, entry) -> {
+          if (live(entry) != null) {
+            values.put(k, entry.value());
+          }
+        });
+        chosen[0] = Objects.requireNonNull(processorFor.apply(values), "processor");
+      }, mutation);
+    }
     ProcessorEntry<K, V> entry = last[0];
     switch (entry.action()) {
       case CREATED, UPDATED -> statistics.puts(1);

@@ -6,8 +6,10 @@ import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedUnavailableException;
 import io.caspian.memcached.RejectedClassException;
+import io.caspian.memcached.Transition;
 import io.caspian.memcached.Ttl;
 import io.caspian.memcached.Update;
+import io.caspian.memcached.Versioned;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -171,8 +173,42 @@ final class EntryStore<K, V> {
   /** As {@link #mutate(Object, Mutation)}, telling the mutation when the stored item could not be decoded. */
   <R> Change<V, R> mutate(K key, UnreadableAwareMutation<K, V, R> mutation) {
     String mkey = memcachedKey(key);
+    return mutate(key, mkey, mutation, transition -> memcached.update(mkey, transition));
+  }
+
+  /**
+   * As {@link #mutate(Object, UnreadableAwareMutation)}, with other keys of this store read in the same round trip
+   * as the entry's first {@code gets}, and handed to {@code beforeMutating} (entries found on the servers that
+   * answered; the others' keys go to {@code unreachable}) before the mutation first runs. They are read once, not
+   * again when a conflict makes the mutation run again.
+   */
+  <R> Change<V, R> mutate(K key, Collection<? extends K> alongside, java.util.Set<K> unreachable,
+      java.util.function.Consumer<Map<K, StoredEntry<K, V>>> beforeMutating, UnreadableAwareMutation<K, V, R> mutation) {
+    String mkey = memcachedKey(key);
+    Map<String, K> byMemcachedKey = new LinkedHashMap<>();
+    for (K other : alongside) {
+      byMemcachedKey.put(memcachedKey(other), other);
+    }
+    java.util.Set<String> away = new java.util.HashSet<>();
+    Map<String, byte[]> foundBytes = new java.util.HashMap<>();
+    Versioned first = call(() -> memcached.getsAlongside(mkey, byMemcachedKey.keySet(), away, foundBytes));
+    away.forEach(m -> unreachable.add(byMemcachedKey.get(m)));
+    Map<K, StoredEntry<K, V>> found = new LinkedHashMap<>();
+    foundBytes.forEach((m, bytes) -> {
+      K other = byMemcachedKey.get(m);
+      StoredEntry<K, V> entry = other == null ? null : decode(bytes, other);
+      if (entry != null) {
+        found.put(other, entry);
+      }
+    });
+    beforeMutating.accept(found);
+    return mutate(key, mkey, mutation, transition -> memcached.update(mkey, first, transition));
+  }
+
+  private <R> Change<V, R> mutate(K key, String mkey, UnreadableAwareMutation<K, V, R> mutation,
+      java.util.function.Function<Transition<Change<V, R>>, Update<Change<V, R>>> updater) {
     byte[][] keyBytes = new byte[1][];
-    Update<Change<V, R>> update = call(() -> memcached.update(mkey, bytes -> {
+    Update<Change<V, R>> update = call(() -> updater.apply(bytes -> {
       long now = System.currentTimeMillis();
       StoredEntry<K, V> current = bytes == null ? null : decode(bytes, key);
       StoredEntry<K, V> live = current == null || current.isExpired(now) ? null : current;

@@ -36,6 +36,24 @@ public interface ServerAwareCache<K, V> {
   Map<K, V> getAllReachable(Set<? extends K> keys, Set<K> unreachable);
 
   /**
+   * {@link javax.cache.Cache#invoke} whose processor is chosen after reading other keys of this cache, in the same
+   * round trip as the entry's own first read ({@code gets}): for an atomic update that must know the value of
+   * another key, such as a region's epoch, without a round trip of its own. The other keys are read once, without
+   * read-through, and are not part of the atomic step: a CAS conflict runs the same processor again on the entry
+   * only.
+   *
+   * @param key          the entry to update
+   * @param alongside    other keys to read first
+   * @param unreachable  receives the keys among {@code alongside} whose server did not answer
+   * @param processorFor chooses the processor from the entries of {@code alongside} found
+   * @param <T>          the processor's result type
+   * @return the processor's result
+   * @throws javax.cache.CacheException when the entry's server cannot be reached or the update gave up
+   */
+  <T> T invokeAlongside(K key, Set<? extends K> alongside, Set<K> unreachable,
+      java.util.function.Function<Map<K, V>, javax.cache.processor.EntryProcessor<K, V, T>> processorFor);
+
+  /**
    * {@link #getAllReachable(Set, Set)}, also reading one key of another cache of the same {@code CacheManager} in the
    * same round trip: for a value every read of this cache wants fresh, such as a clock kept in a cache of its own.
    *

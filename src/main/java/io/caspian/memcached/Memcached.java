@@ -115,12 +115,35 @@ public final class Memcached implements AutoCloseable {
    * instead of failing the whole read, so a caller can use what one server holds while another is away.
    */
   public Map<String, byte[]> getBulkReachable(Collection<String> keys, java.util.Set<String> unreachable) {
+    stats.roundTrips.increment();
+    return collectBulk(issueBulk(keys, unreachable), unreachable);
+  }
+
+  /**
+   * The item under {@code key} with its CAS token, and in the same round trip (all requests in flight at once) the
+   * items among {@code others} on the servers that answer, into {@code othersFound}; as
+   * {@link #getBulkReachable}, the keys of servers that did not answer go to {@code unreachable}. For a CAS update
+   * that must decide with other keys in view: pass the result to {@link #update(String, Versioned, Transition)}.
+   *
+   * @throws MemcachedUnavailableException when {@code key}'s server does not answer
+   */
+  public Versioned getsAlongside(String key, Collection<String> others, java.util.Set<String> unreachable,
+      Map<String, byte[]> othersFound) {
+    stats.roundTrips.increment();
+    Future<CASValue<byte[]>> gets = issue(() -> client.asyncGets(key, transcoder), key);
+    Map<List<String>, BulkFuture<Map<String, byte[]>>> bulk = issueBulk(others, unreachable);
+    othersFound.putAll(collectBulk(bulk, unreachable));
+    CASValue<byte[]> value = awaitUncounted(gets, key);
+    return value == null ? null : new Versioned(value.getValue(), value.getCas());
+  }
+
+  private Map<List<String>, BulkFuture<Map<String, byte[]>>> issueBulk(Collection<String> keys,
+      java.util.Set<String> unreachable) {
     Map<net.spy.memcached.MemcachedNode, List<String>> byServer = new java.util.LinkedHashMap<>();
     for (String key : keys) {
       byServer.computeIfAbsent(client.getNodeLocator().getPrimary(key), n -> new java.util.ArrayList<>()).add(key);
     }
     Map<List<String>, BulkFuture<Map<String, byte[]>>> futures = new java.util.LinkedHashMap<>();
-    stats.roundTrips.increment();
     for (List<String> group : byServer.values()) {
       try {
         futures.put(group, client.asyncGetBulk(group, transcoder));
@@ -129,6 +152,11 @@ public final class Memcached implements AutoCloseable {
         unreachable.addAll(group);
       }
     }
+    return futures;
+  }
+
+  private Map<String, byte[]> collectBulk(Map<List<String>, BulkFuture<Map<String, byte[]>>> futures,
+      java.util.Set<String> unreachable) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     Map<String, byte[]> found = new java.util.HashMap<>();
     futures.forEach((group, future) -> {
@@ -251,10 +279,22 @@ public final class Memcached implements AutoCloseable {
    * @throws MemcachedUnavailableException if a node is down or does not answer in time
    */
   public <R> Update<R> update(String key, Transition<R> transition) {
+    return update(key, false, null, transition);
+  }
+
+  /**
+   * {@link #update(String, Transition)} whose first attempt decides on {@code firstRead}, the item as a
+   * {@link #getsAlongside} just read it (null: absent), saving that attempt's {@code gets}. A conflict reads again.
+   */
+  public <R> Update<R> update(String key, Versioned firstRead, Transition<R> transition) {
+    return update(key, true, firstRead, transition);
+  }
+
+  private <R> Update<R> update(String key, boolean haveFirstRead, Versioned firstRead, Transition<R> transition) {
     int maxAttempts = settings.casMaxAttempts();
     Decision<R> decision = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      Versioned current = gets(key);
+      Versioned current = attempt == 1 && haveFirstRead ? firstRead : gets(key);
       decision = transition.apply(current == null ? null : current.value());
       boolean oversized = decision.kind() == Decision.Kind.WRITE
           && decision.value().length > settings.maxValueBytes();
@@ -322,6 +362,10 @@ public final class Memcached implements AutoCloseable {
 
   private <T> T await(Future<T> future, String key) {
     stats.roundTrips.increment();
+    return awaitUncounted(future, key);
+  }
+
+  private <T> T awaitUncounted(Future<T> future, String key) {
     try {
       return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -82,6 +82,17 @@ public final class CutOffCaspianRegionFactory extends CaspianRegionFactory {
         }
         return servers.getAllReachable(reachable, (Set<Object>) args[1]);
       }
+      if (name.equals("invokeAlongside")) {
+        Set<Object> reachable = new HashSet<>();
+        for (Object key : (Set<Object>) args[1]) {
+          if (away(key)) {
+            ((Set<Object>) args[2]).add(key);
+          } else {
+            reachable.add(key);
+          }
+        }
+        args[1] = reachable;
+      }
       if (args != null && args.length > 0 && cutOff != null && !name.equals("serverOf") && !name.equals("servers")) {
         Collection<?> keys = args[0] instanceof Collection<?> c ? c : Set.of(args[0]);
         for (Object key : keys) {

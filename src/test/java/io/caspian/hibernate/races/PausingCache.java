@@ -1,10 +1,12 @@
 package io.caspian.hibernate.races;
 
+import io.caspian.jcache.ServerAwareCache;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import javax.cache.Cache;
+import java.util.function.Function;
 import javax.cache.processor.EntryProcessor;
 
 /**
@@ -29,22 +31,29 @@ final class PausingCache implements InvocationHandler {
   @SuppressWarnings("unchecked")
   static Cache<Object, Object> wrap(Cache<Object, Object> cache, Pause pause, Where where) {
     return (Cache<Object, Object>) Proxy.newProxyInstance(PausingCache.class.getClassLoader(),
-        new Class<?>[] {Cache.class}, new PausingCache(cache, pause, where));
+        new Class<?>[] {Cache.class, ServerAwareCache.class}, new PausingCache(cache, pause, where));
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     if (where == Where.IN_PROCESSOR && method.getName().equals("invoke") && args.length == 3 && args[1] instanceof EntryProcessor<?, ?, ?> p) {
-      EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) p;
-      args[1] = (EntryProcessor<Object, Object, Object>) (entry, arguments) -> {
-        pause.window();
-        return processor.process(entry, arguments);
-      };
+      args[1] = pausing((EntryProcessor<Object, Object, Object>) p);
+    }
+    if (where == Where.IN_PROCESSOR && method.getName().equals("invokeAlongside")) {
+      // Caspian's updates choose their processor after reading the region epoch with the entry
+      Function<Object, EntryProcessor<Object, Object, Object>> choose =
+          (Function<Object, EntryProcessor<Object, Object, Object>>) args[3];
+      args[3] = (Function<Object, EntryProcessor<Object, Object, Object>>) found -> pausing(choose.apply(found));
+    }
+    if (method.getName().equals("unwrap") && args[0] == ServerAwareCache.class) {
+      delegate.unwrap(ServerAwareCache.class); // fails as the delegate would
+      return proxy;
     }
     Object result;
     try {
-      result = method.invoke(delegate, args);
+      result = method.invoke(method.getDeclaringClass() == ServerAwareCache.class
+          ? delegate.unwrap(ServerAwareCache.class) : delegate, args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
@@ -52,5 +61,12 @@ final class PausingCache implements InvocationHandler {
       pause.window();
     }
     return result;
+  }
+
+  private EntryProcessor<Object, Object, Object> pausing(EntryProcessor<Object, Object, Object> processor) {
+    return (entry, arguments) -> {
+      pause.window();
+      return processor.process(entry, arguments);
+    };
   }
 }
