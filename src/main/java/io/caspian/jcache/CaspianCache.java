@@ -858,13 +858,12 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
   @Override
   public java.net.SocketAddress serverOf(K key) {
     requireKey(key);
-    return store.memcached().client().getNodeLocator().getPrimary(store.memcachedKey(key)).getSocketAddress();
+    return store.memcached().serverOf(store.memcachedKey(key));
   }
 
   @Override
   public List<java.net.SocketAddress> servers() {
-    return store.memcached().client().getNodeLocator().getAll().stream()
-        .map(net.spy.memcached.MemcachedNode::getSocketAddress).toList();
+    return store.memcached().servers();
   }
 
   @Override

@@ -31,6 +31,14 @@ final class EntryStore<K, V> {
   private final KeyEncoder keyEncoder;
   private final String prefix;
   private final EntryCodec codec;
+  /**
+   * Memcached keys of recently used object keys: encoding one serializes and hashes it, a tenth of a cache hit's
+   * CPU. Keys equal by {@code equals} are one JCache key, and JCache keys must not change once used, so the memo
+   * cannot answer wrongly; it is bounded by emptying it when full.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Object, String> encodedKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int ENCODED_KEYS_LIMIT = 10_000;
 
   EntryStore(Memcached memcached, KeyEncoder keyEncoder, String cacheName, EntryCodec codec) {
     this.memcached = memcached;
@@ -44,6 +52,22 @@ final class EntryStore<K, V> {
   }
 
   String memcachedKey(K key) {
+    if (key instanceof String || key instanceof Number || key instanceof java.util.UUID) {
+      return encode(key); // cheap: no serialization
+    }
+    String known = encodedKeys.get(key);
+    if (known != null) {
+      return known;
+    }
+    String encoded = encode(key);
+    if (encodedKeys.size() >= ENCODED_KEYS_LIMIT) {
+      encodedKeys.clear();
+    }
+    encodedKeys.put(key, encoded);
+    return encoded;
+  }
+
+  private String encode(K key) {
     try {
       return keyEncoder.encode(prefix, key, codec::keyBytes);
     } catch (CodecException e) {
