@@ -1,7 +1,6 @@
 package io.caspian.bench;
 
 import io.caspian.hibernate.CaspianSettings;
-import io.caspian.hibernate.domain.Item;
 import io.caspian.testing.MemcachedProcess;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +46,14 @@ public class HibernateBenchmark {
     stock = factory("jcache");
     uncached = factory("none");
     for (SessionFactory f : List.of(caspian, caspianClockPerTx, stock, uncached)) {
-      f.inTransaction(s -> s.persist(new Item(1L, "code-1", "name")));
-      f.inTransaction(s -> s.persist(new Item(2L, "code-2", "name")));
-      f.fromTransaction(s -> s.find(Item.class, 1L));
+      f.inTransaction(s -> s.persist(new Account(1L, "owner-1", 100)));
+      f.inTransaction(s -> s.persist(new Account(2L, "owner-2", 100)));
+      f.fromTransaction(s -> s.find(Account.class, 1L));
     }
   }
 
   private SessionFactory factory(String kind) {
-    Configuration c = new Configuration().addAnnotatedClass(Item.class)
+    Configuration c = new Configuration().addAnnotatedClass(Account.class)
         .setProperty("hibernate.connection.url", "jdbc:h2:mem:bench-" + kind + ";DB_CLOSE_DELAY=-1")
         .setProperty("hibernate.hbm2ddl.auto", "create-drop")
         .setProperty("hibernate.cache.use_second_level_cache", Boolean.toString(!kind.equals("none")));
@@ -87,20 +86,20 @@ public class HibernateBenchmark {
     server.close();
   }
 
-  private static Item find(SessionFactory f) {
+  private static Account find(SessionFactory f) {
     try (Session s = f.openSession()) {
-      return s.find(Item.class, 1L);
+      return s.find(Account.class, 1L);
     }
   }
 
   /** As applications find: inside a transaction (Spring's {@code @Transactional}, JPA's resource-local tx). */
-  private static Item findInTransaction(SessionFactory f) {
-    return f.fromTransaction(s -> s.find(Item.class, 1L));
+  private static Account findInTransaction(SessionFactory f) {
+    return f.fromTransaction(s -> s.find(Account.class, 1L));
   }
 
   private void update(SessionFactory f) {
-    String name = "n" + counter.incrementAndGet();
-    f.inTransaction(s -> s.find(Item.class, 2L).setName(name));
+    long balance = counter.incrementAndGet();
+    f.inTransaction(s -> s.find(Account.class, 2L).balance = balance);
   }
 
   @Benchmark
@@ -140,7 +139,7 @@ public class HibernateBenchmark {
   }
 
   @Benchmark
-  public Object rawGet() {
+  public Object rawGetHibernateRun() {
     return raw.get("raw-hit");
   }
 
