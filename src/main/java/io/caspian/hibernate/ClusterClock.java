@@ -100,8 +100,11 @@ public final class ClusterClock {
   }
 
   /**
-   * The clock as it stands: smaller than the result of any {@link #advance()} that had not returned when this call
-   * started, and at least the result of every one that had. {@link #UNAVAILABLE} when memcached cannot be reached.
+   * A transaction's caching timestamp: never above the clock as it stands (smaller than the result of any
+   * {@link #advance()} that had not returned when this call started), and at least every clock value this JVM had
+   * seen. Within {@code maxLag} of the last value seen (an advance, a read, a clock key fetched with an entry) it is
+   * that value, without a round trip; otherwise the key is read, which with a zero lag also makes it at least the
+   * result of every advance that had returned anywhere. {@link #UNAVAILABLE} when memcached cannot be reached.
    */
   public long current() {
     if (maxLagNanos > 0 && everRead && System.nanoTime() - lastReadNanos < maxLagNanos) {
