@@ -76,6 +76,14 @@ public final class ClusterClock {
     return value;
   }
 
+  /**
+   * Whether a value was seen within the last {@code nanos}: an entry read may then leave the clock key out of its
+   * multi-get, which keeps the key from being fetched by every read of every node.
+   */
+  boolean seenWithin(long nanos) {
+    return everRead && System.nanoTime() - lastReadNanos < nanos;
+  }
+
   /** The cache holding the clock key, for reads that fetch it with other keys in one round trip. */
   Cache<Object, Object> cache() {
     return meta;

@@ -34,6 +34,12 @@ final class RegionEpoch {
   }
 
   private static final int SEARCH_LIMIT = 100_000;
+  /**
+   * How recent a clock value must be for an entry read to go without fetching the clock: under load this JVM's
+   * transactions then lag the clock by at most this much (a safe lag, see {@link ClusterClock#current()}), and the
+   * clock key is read at most this often per JVM instead of once per entry read.
+   */
+  private static final long CLOCK_FRESH_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
 
   private final String region;
   private final Cache<Object, Object> cache;
@@ -202,7 +208,7 @@ final class RegionEpoch {
    * {@link ClusterClock#observeRead}).
    */
   private Map<Object, Object> readReachableWithClock(Set<Object> keys, Set<Object> unreachable) {
-    if (servers == null || !clockAlongside) {
+    if (servers == null || !clockAlongside || clock.seenWithin(CLOCK_FRESH_NANOS)) {
       return readReachable(keys, unreachable);
     }
     try {

@@ -47,11 +47,11 @@ class RoundTripBudgetTest {
         }
       }
       Map<String, Long> after = server.stats();
-      // one multi-get of region epoch, entry and cluster clock; the session takes its timestamp from the clock
-      // value the previous read fetched, without a read of its own
-      // memcached also counts the restart watch's canary reads (twice a second), hence the margin
+      // one multi-get of region epoch and entry, with the cluster clock when this JVM has not seen it for 5 ms; the
+      // session takes its timestamp from the clock value last seen, without a read of its own. memcached also counts
+      // the restart watch's canary reads (twice a second), hence the margin
       double keys = perOp(before, after, "cmd_get");
-      assertTrue(keys >= 3.0 && keys < 3.2, "keys fetched per find: " + keys);
+      assertTrue(keys >= 2.0 && keys < 3.2, "keys fetched per find: " + keys);
       assertEquals(0.0, perOp(before, after, "cmd_set"), "a hit writes nothing");
       assertEquals(1.0, (caspian.getMemcachedRoundTrips() - trips) / (double) N, "round trips per find hit");
 

@@ -64,7 +64,7 @@ class StalePathRaceTest {
    */
   @ParameterizedTest
   @EnumSource(Kind.class)
-  void r6EvictionAfterNativeUpdateRefusesOlderLoads(Kind kind) {
+  void r6EvictionAfterNativeUpdateRefusesOlderLoads(Kind kind) throws InterruptedException {
     try (RaceNodes nodes = new RaceNodes(kind, memcached.addresses())) {
       nodes.a.inTransaction(s -> s.persist(new Item(1L, "c1", "v1")));
       EntityDataAccess b = RaceNodes.access(nodes.b);
@@ -77,7 +77,9 @@ class StalePathRaceTest {
           }
         }));
         nodes.a.getCache().evictEntityData(Item.class, 1L);
-        // as Hibernate does: the lookup that misses, then the load read before the update is put
+        // as Hibernate does: the lookup that misses, then the load read before the update is put. B's reads fetch
+        // the cluster clock when B has not seen it for 5 ms: wait that long so that this lookup does
+        Thread.sleep(10);
         assertNull(b.get(reader, key));
         boolean cached = b.putFromLoad(reader, key, "v1 read before the native update", 0L);
         if (kind == Kind.CASPIAN) {
