@@ -85,14 +85,19 @@ final class RegionEpoch {
     }
   }
 
-  /** The copies' keys, the first one {@link RegionStore.EpochKey#EPOCH}. */
-  List<Object> copies() {
-    return copies;
-  }
-
-  /** The cache's view of its servers, or null when the cache is not Caspian's own. */
-  ServerAwareCache<Object, Object> servers() {
-    return servers;
+  /**
+   * Runs the entry processor {@code withEpoch} builds from the epoch in force, atomically on {@code key}: the copies
+   * are read in the same round trip as the entry's {@code gets} when the cache is Caspian's own, else just before.
+   *
+   * @throws CacheException when the entry's server cannot be reached or no copy can be read or created
+   */
+  Object invoke(Object key, java.util.function.LongFunction<EntryProcessor<Object, Object, Object>> withEpoch) {
+    if (servers == null) {
+      return cache.invoke(key, withEpoch.apply(current()));
+    }
+    Set<Object> unreachable = new HashSet<>();
+    return servers.invokeAlongside(key, new HashSet<>(copies), unreachable,
+        found -> withEpoch.apply(currentFrom(found, unreachable)));
   }
 
   /**
@@ -129,7 +134,7 @@ final class RegionEpoch {
    * {@link #current()} from the copies a caller already read ({@code found}; those whose server did not answer in
    * {@code unreachable}): no further round trip unless a copy must be created.
    */
-  long currentFrom(Map<Object, Object> found, Set<Object> unreachable) {
+  private long currentFrom(Map<Object, Object> found, Set<Object> unreachable) {
     Long highest = highest(found);
     if (highest != null && found.size() + unreachable.size() >= copies.size()) {
       return highest; // every copy that answered is there
@@ -203,9 +208,9 @@ final class RegionEpoch {
 
   /** One round trip; servers that do not answer only hide their own keys when the cache can tell which those are. */
   /**
-   * An entry read also fetches the cluster clock in the same round trip, which keeps this JVM's view of the clock
-   * fresh, so transactions take their caching timestamp from it instead of reading the clock (see
-   * {@link ClusterClock#observeRead}).
+   * An entry read also fetches the cluster clock in the same round trip when this JVM has not seen it for
+   * {@link #CLOCK_FRESH_NANOS}, which keeps its view of the clock fresh, so transactions take their caching timestamp
+   * from it instead of reading the clock (see {@link ClusterClock#observeRead}).
    */
   private Map<Object, Object> readReachableWithClock(Set<Object> keys, Set<Object> unreachable) {
     if (servers == null || !clockAlongside || clock.seenWithin(CLOCK_FRESH_NANOS)) {

@@ -1,9 +1,6 @@
 package io.caspian.hibernate;
 
-import io.caspian.jcache.ServerAwareCache;
 import java.io.Serializable;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -104,14 +101,7 @@ public final class RegionStore implements DomainDataStorageAccess {
       return null;
     }
     try {
-      ServerAwareCache<Object, Object> servers = epoch.servers();
-      if (servers == null) {
-        return (Outcome) cache.invoke(key, new Apply(epoch.current(), loadedAt, transition, ifEvicted, isLoad));
-      }
-      // the epoch copies are read in the same round trip as the entry's gets
-      Set<Object> unreachable = new HashSet<>();
-      return (Outcome) servers.invokeAlongside(key, new HashSet<>(epoch.copies()), unreachable,
-          found -> new Apply(epoch.currentFrom(found, unreachable), loadedAt, transition, ifEvicted, isLoad));
+      return (Outcome) epoch.invoke(key, current -> new Apply(current, loadedAt, transition, ifEvicted, isLoad));
     } catch (CacheException | ClassCastException e) {
       return null;
     }
