@@ -124,10 +124,7 @@ final class EntryStore<K, V> {
    */
   <K2, V2> Map<K, StoredEntry<K, V>> readReachable(Collection<? extends K> keys, java.util.Set<K> unreachable,
       EntryStore<K2, V2> other, K2 otherKey, java.util.function.Consumer<StoredEntry<K2, V2>> otherFound) {
-    Map<String, K> byMemcachedKey = new LinkedHashMap<>();
-    for (K key : keys) {
-      byMemcachedKey.put(memcachedKey(key), key);
-    }
+    Map<String, K> byMemcachedKey = byMemcachedKey(keys);
     String otherMemcachedKey = other == null ? null : other.memcachedKey(otherKey);
     java.util.Collection<String> asked = byMemcachedKey.keySet();
     if (otherMemcachedKey != null && !byMemcachedKey.containsKey(otherMemcachedKey)) {
@@ -142,36 +139,45 @@ final class EntryStore<K, V> {
         otherFound.accept(entry);
       }
     }
+    addUnreachable(away, byMemcachedKey, unreachable);
+    Map<K, StoredEntry<K, V>> result = new LinkedHashMap<>();
+    decodeInto(found, byMemcachedKey, result);
+    return result;
+  }
+
+  /** The memcached key of each key, in the keys' order. */
+  private Map<String, K> byMemcachedKey(Collection<? extends K> keys) {
+    Map<String, K> byMemcachedKey = new LinkedHashMap<>();
+    for (K key : keys) {
+      byMemcachedKey.put(memcachedKey(key), key);
+    }
+    return byMemcachedKey;
+  }
+
+  /** Decodes what a multi-get found under the memcached keys of {@code byMemcachedKey}, skipping any other. */
+  private void decodeInto(Map<String, byte[]> found, Map<String, K> byMemcachedKey, Map<K, StoredEntry<K, V>> into) {
+    found.forEach((mkey, bytes) -> {
+      K key = byMemcachedKey.get(mkey);
+      StoredEntry<K, V> entry = key == null ? null : decode(bytes, key);
+      if (entry != null) {
+        into.put(key, entry);
+      }
+    });
+  }
+
+  private static <K> void addUnreachable(java.util.Set<String> away, Map<String, K> byMemcachedKey,
+      java.util.Set<K> unreachable) {
     away.forEach(mkey -> {
       K key = byMemcachedKey.get(mkey);
       if (key != null) {
         unreachable.add(key);
       }
     });
-    Map<K, StoredEntry<K, V>> result = new LinkedHashMap<>();
-    found.forEach((mkey, bytes) -> {
-      K key = byMemcachedKey.get(mkey);
-      StoredEntry<K, V> entry = key == null ? null : decode(bytes, key);
-      if (entry != null) {
-        result.put(key, entry);
-      }
-    });
-    return result;
   }
 
   private void readBatch(List<K> batch, Map<K, StoredEntry<K, V>> into) {
-    Map<String, K> byMemcachedKey = new LinkedHashMap<>();
-    for (K key : batch) {
-      byMemcachedKey.put(memcachedKey(key), key);
-    }
-    Map<String, byte[]> found = call(() -> memcached.getBulk(byMemcachedKey.keySet()));
-    found.forEach((mkey, bytes) -> {
-      K key = byMemcachedKey.get(mkey);
-      StoredEntry<K, V> entry = decode(bytes, key);
-      if (entry != null) {
-        into.put(key, entry);
-      }
-    });
+    Map<String, K> byMemcachedKey = byMemcachedKey(batch);
+    decodeInto(call(() -> memcached.getBulk(byMemcachedKey.keySet())), byMemcachedKey, into);
   }
 
   /** Stores without looking at what was there (the caller needs neither the old value nor atomicity). */
@@ -209,22 +215,13 @@ final class EntryStore<K, V> {
   <R> Change<V, R> mutate(K key, Collection<? extends K> alongside, java.util.Set<K> unreachable,
       java.util.function.Consumer<Map<K, StoredEntry<K, V>>> beforeMutating, UnreadableAwareMutation<K, V, R> mutation) {
     String mkey = memcachedKey(key);
-    Map<String, K> byMemcachedKey = new LinkedHashMap<>();
-    for (K other : alongside) {
-      byMemcachedKey.put(memcachedKey(other), other);
-    }
+    Map<String, K> byMemcachedKey = byMemcachedKey(alongside);
     java.util.Set<String> away = new java.util.HashSet<>();
     Map<String, byte[]> foundBytes = new java.util.HashMap<>();
     Versioned first = call(() -> memcached.getsAlongside(mkey, byMemcachedKey.keySet(), away, foundBytes));
-    away.forEach(m -> unreachable.add(byMemcachedKey.get(m)));
+    addUnreachable(away, byMemcachedKey, unreachable);
     Map<K, StoredEntry<K, V>> found = new LinkedHashMap<>();
-    foundBytes.forEach((m, bytes) -> {
-      K other = byMemcachedKey.get(m);
-      StoredEntry<K, V> entry = other == null ? null : decode(bytes, other);
-      if (entry != null) {
-        found.put(other, entry);
-      }
-    });
+    decodeInto(foundBytes, byMemcachedKey, found);
     beforeMutating.accept(found);
     return mutate(key, mkey, mutation, transition -> memcached.update(mkey, first, transition));
   }
