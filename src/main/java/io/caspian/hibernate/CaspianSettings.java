@@ -21,7 +21,7 @@ import org.hibernate.cache.CacheException;
  *   <tr><td>{@value #EXPIRY}</td><td>default entry expiry in seconds, 0 = none (default 0)</td></tr>
  *   <tr><td>{@value #REGION_PREFIX}{@code <region>.expiry}</td><td>expiry of one region in seconds</td></tr>
  *   <tr><td>{@value #CLOCK_MAX_LAG}</td><td>milliseconds a transaction may take the cluster clock value this JVM
- *   last saw (every entry read fetches the clock with it) instead of reading it (default
+ *   last saw (entry reads fetch the clock with them) instead of reading it (default
  *   {@value #DEFAULT_CLOCK_MAX_LAG_MILLIS}; 0: one clock read at every transaction start); see {@link ClusterClock}</td></tr>
  *   <tr><td>{@value #CLOCK_MAX_SKEW}</td><td>the largest difference in ms between the wall clocks of the application
  *   servers (default 1000): a cluster clock that memcached lost is rebuilt this far ahead of the rebuilding node's
@@ -58,7 +58,7 @@ public record CaspianSettings(
   public static final String DEFAULT_NAMESPACE = "hibernate";
   /**
    * A lagging caching timestamp is always on the safe side (newer entries are misses, never the reverse), and under
-   * load every entry read refreshes it, so the lag only bounds how old it may be after a quiet spell.
+   * load entry reads refresh it every few milliseconds, so the lag only bounds how old it may be after a quiet spell.
    */
   public static final long DEFAULT_CLOCK_MAX_LAG_MILLIS = 1000;
 

@@ -9,7 +9,8 @@ import java.util.List;
  * arguments: the JCache provider may run it more than once when another JVM changed the key meanwhile.
  *
  * <p>Timestamps: {@code txTimestamp} is the caching timestamp of the Hibernate transaction (a cluster clock value
- * this JVM had seen when it began: never above the clock at its start), {@code stamp} a fresh {@link ClusterClock#advance()} value, {@code now} a {@link ClusterClock#now()}
+ * this JVM had seen when it began: never above the clock at its start), {@code stamp} a fresh
+ * {@link ClusterClock#advance()} value, {@code now} a {@link ClusterClock#now()}
  * value used only against lock deadlines. See docs/hibernate-design.md for the table of transitions.
  */
 public final class ReadWriteTransitions {
