@@ -63,10 +63,16 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     Object stored = MappedValue.wrap(key, value);
     // a failed put needs no recovery: nothing was cached
     // a load by a transaction that began before the region's last eviction may hold pre-eviction rows
-    return Boolean.TRUE.equals(answer(store.load(key, txTimestamp, step(old ->
+    boolean cached = Boolean.TRUE.equals(answer(store.load(key, txTimestamp, step(old ->
         old instanceof CachedItem item && MappedValue.isForeign(key, item.value())
             ? ReadWriteTransitions.replaceForeign(item, stored, version, txTimestamp, order)
             : ReadWriteTransitions.putFromLoad(old, stored, version, txTimestamp, now, minimalPut, order)))));
+    if (!cached) {
+      // the refusal may be our lagging timestamp's (a commit or eviction after it): the next transaction reads the
+      // clock, so that loads are cached again from then on instead of after the next chance refresh
+      factory().clock().forgetSeen();
+    }
+    return cached;
   }
 
   @Override

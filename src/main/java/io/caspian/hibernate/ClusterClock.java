@@ -84,6 +84,14 @@ public final class ClusterClock {
     return everRead && System.nanoTime() - lastReadNanos < nanos;
   }
 
+  /**
+   * Makes the next {@link #current()} read the clock and the next entry read fetch it, as if no value had been seen
+   * recently. Never unsafe: it only makes the timestamp fresher.
+   */
+  void forgetSeen() {
+    everRead = false;
+  }
+
   /** The cache holding the clock key, for reads that fetch it with other keys in one round trip. */
   Cache<Object, Object> cache() {
     return meta;
