@@ -1,6 +1,5 @@
 package io.caspian.hibernate;
 
-import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.hibernate.cache.spi.DomainDataRegion;
@@ -144,15 +143,10 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   protected boolean release(Object key, long startedAt, boolean completesLock,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> ifEvicted) {
-    OptionalLong fresh = store.stampOrOweEviction();
-    if (fresh.isEmpty()) {
-      return false;
-    }
-    long stamp = fresh.getAsLong();
     boolean[] lockGone = new boolean[1];
-    RegionStore.Outcome outcome = store.complete(key, startedAt,
-        noticingLostLock(transition.apply(stamp), lockGone),
-        ifEvicted == null ? null : noticingLostLock(ifEvicted.apply(stamp), lockGone));
+    RegionStore.Outcome outcome = store.completeStamped(key, startedAt,
+        stamp -> noticingLostLock(transition.apply(stamp), lockGone),
+        ifEvicted == null ? null : stamp -> noticingLostLock(ifEvicted.apply(stamp), lockGone));
     if (outcome == null) {
       store.invalidationLost();
       return false;

@@ -29,8 +29,30 @@ public final class ClockTicks {
    */
   public static long advance(Long stored, long localTicks, long lastSeen, long rebuildMargin) {
     if (stored == null) {
-      return Math.max(lastSeen + 1, localTicks) + rebuildMargin;
+      return rebuilt(localTicks, lastSeen, rebuildMargin);
     }
     return Math.max(Math.max(stored + 1, lastSeen + 1), localTicks);
+  }
+
+  /** Where a lost clock restarts: {@code rebuildMargin} ahead of local wall time and of everything seen. */
+  public static long rebuilt(long localTicks, long lastSeen, long rebuildMargin) {
+    return Math.max(lastSeen + 1, localTicks) + rebuildMargin;
+  }
+
+  /**
+   * What to add to the clock with one atomic increment instead of {@link #advance}'s read-and-CAS: the gap between
+   * local wall time and the clock as last seen (or as another thread of this node already caught it up to), at least
+   * 1. The clock then ends at or above local wall time when the stored value is at {@code lastSeen} and nobody caught
+   * up before; it may overshoot by how far the clock moved since it was seen. That overshoot cannot accumulate: once
+   * the clock is ahead of a node's wall time by more than that node's view is old, the node's increment is 1.
+   *
+   * @param lastSeen the highest value this JVM has seen, or {@code Long.MIN_VALUE / 2} or below when none
+   * @param gap      local wall time minus the higher of {@code lastSeen} and what this node already caught up to
+   */
+  public static long increment(long lastSeen, long gap) {
+    if (lastSeen <= Long.MIN_VALUE / 2) {
+      return 1;
+    }
+    return Math.max(1, gap);
   }
 }

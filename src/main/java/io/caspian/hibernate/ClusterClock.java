@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.jcache.ServerAwareCache;
 import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
@@ -17,8 +18,25 @@ public final class ClusterClock {
 
   static final String KEY = "clock";
 
+  /**
+   * How recently this JVM must have seen the clock for {@link #advanceLater()} to increment it without reading it
+   * first; also about how far ahead of the fastest wall clock the clock can run (see {@link ClockTicks#increment}).
+   */
+  static final long INCREMENT_FRESH_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
+  /**
+   * The most one increment may add to bring the clock up to this node's wall time; further behind, the advance raises
+   * it by CAS. Increments that catch up concurrently add up (unlike a CAS maximum), so this bounds how far the clock
+   * can run ahead of the fastest wall clock: about this much per node catching up at the same moment.
+   */
+  static final long CATCH_UP_TICKS = ClockTicks.fromMillis(20);
+
   private final Cache<Object, Object> meta;
+  /** The clock's cache as a keeper of counters; null when it is not a Caspian cache (then advances read and CAS). */
+  private final ServerAwareCache<Object, Object> counter;
   private final AtomicLong lastSeen = new AtomicLong(Long.MIN_VALUE / 2);
+  /** The highest local time an increment of this node has already caught the clock up to. */
+  private final AtomicLong claimed = new AtomicLong(Long.MIN_VALUE / 2);
   private final long maxLagNanos;
   private final java.util.function.LongSupplier wallMillis;
   private final long rebuildMarginTicks;
@@ -53,9 +71,19 @@ public final class ClusterClock {
   ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag, java.time.Duration maxSkew,
       java.util.function.LongSupplier wallMillis) {
     this.meta = meta;
+    this.counter = counterOf(meta);
     this.maxLagNanos = maxLag.toNanos();
     this.rebuildMarginTicks = ClockTicks.fromMillis(maxSkew.toMillis());
     this.wallMillis = wallMillis;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ServerAwareCache<Object, Object> counterOf(Cache<Object, Object> meta) {
+    try {
+      return meta.unwrap(ServerAwareCache.class);
+    } catch (IllegalArgumentException notCaspian) {
+      return null;
+    }
   }
 
   /** With the wall clock of this JVM. */
@@ -70,10 +98,53 @@ public final class ClusterClock {
    * @throws CacheException when memcached cannot be reached
    */
   public long advance() {
-    long value = (Long) meta.invoke(KEY, new Advance(localTicks(), lastSeen.get(), rebuildMarginTicks));
-    observe(value);
-    markRead();
-    return value;
+    return advanceLater().getAsLong();
+  }
+
+  /**
+   * Starts an {@link #advance()} and returns at once, so that the caller can put the requests that go with the stamp
+   * in flight meanwhile; the supplier waits for the value (throwing {@link CacheException} when memcached cannot be
+   * reached). The clock is a memcached counter: when this JVM saw its value within {@link #INCREMENT_FRESH_NANOS},
+   * one {@code incr} by {@link ClockTicks#increment} (one round trip); otherwise a read first, so that the increment
+   * starts from a fresh view. When the clock is more than {@link #CATCH_UP_TICKS} behind local wall time, it is raised
+   * to it by CAS instead (two round trips); if that CAS loses to another writer, the increment adds at most
+   * {@code CATCH_UP_TICKS}.
+   */
+  java.util.function.LongSupplier advanceLater() {
+    if (counter == null) {
+      return () -> {
+        long value = (Long) meta.invoke(KEY, new Advance(localTicks(), lastSeen.get(), rebuildMarginTicks));
+        observe(value);
+        markRead();
+        return value;
+      };
+    }
+    if (!seenWithin(INCREMENT_FRESH_NANOS) && meta.get(KEY) instanceof Long stored) {
+      observe(stored);
+    }
+    long seen = lastSeen.get();
+    long local = localTicks();
+    // the threads of this node share one catch-up: only the first adds the gap between the clock and local time
+    long gap = local - Math.max(seen, claimed.getAndAccumulate(local, Math::max));
+    if (gap > CATCH_UP_TICKS && seen > Long.MIN_VALUE / 2 && counter.raiseCounter(KEY, local)) {
+      // far behind (a quiet cluster, or this node's wall clock ahead): set exactly, as concurrent catch-ups add up
+      observe(local);
+      markRead();
+      return () -> local;
+    }
+    long rebuilt = ClockTicks.rebuilt(local, seen, rebuildMarginTicks);
+    java.util.function.LongSupplier pending =
+        counter.incrementLater(KEY, Math.min(ClockTicks.increment(seen, gap), CATCH_UP_TICKS), rebuilt);
+    return () -> {
+      long value = pending.getAsLong();
+      if (value <= seen) {
+        // the key went back: rebuilt by a node that had not seen as far as this one. Push it past what we saw
+        value = counter.incrementLater(KEY, seen + 1 - value, rebuilt).getAsLong();
+      }
+      observe(value);
+      markRead();
+      return value;
+    };
   }
 
   /**

@@ -1,10 +1,11 @@
 package io.caspian.hibernate;
 
 import java.io.Serializable;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.processor.EntryProcessor;
@@ -93,6 +94,33 @@ public final class RegionStore implements DomainDataStorageAccess {
   public Outcome complete(Object key, long startedAt, Function<Object, Outcome> transition,
       Function<Object, Outcome> ifEvicted) {
     return apply(key, startedAt, transition, ifEvicted, false);
+  }
+
+  /**
+   * {@link #complete} with transitions that need a fresh cluster stamp ({@link ClusterClock#advance()}), taken in
+   * the same round trip as the entry's read: the clock increment and the entry's {@code gets} are in flight together,
+   * and the transition is chosen once both have answered. Equivalent to taking the stamp first, because the
+   * {@code cas} that ends the step fails if the entry changed after its read. Also for transitions that never
+   * publish ({@code startedAt = Long.MAX_VALUE}: evictions).
+   *
+   * @return the outcome, or null when memcached could not be reached (the stamp or the entry): nothing was written,
+   *     and the caller must treat the write's invalidation as lost
+   */
+  public Outcome completeStamped(Object key, long startedAt, LongFunction<Function<Object, Outcome>> transition,
+      LongFunction<Function<Object, Outcome>> ifEvicted) {
+    if (!settleDebt()) {
+      return null;
+    }
+    try {
+      LongSupplier stamp = clock.advanceLater();
+      return (Outcome) epoch.invoke(key, current -> {
+        long now = stamp.getAsLong();
+        return new Apply(current, startedAt, transition.apply(now), ifEvicted == null ? null : ifEvicted.apply(now),
+            false);
+      });
+    } catch (CacheException | ClassCastException e) {
+      return null;
+    }
   }
 
   private Outcome apply(Object key, long loadedAt, Function<Object, Outcome> transition,
@@ -293,30 +321,11 @@ public final class RegionStore implements DomainDataStorageAccess {
    */
   @Override
   public void evictData(Object key) {
-    OptionalLong stamp = stampOrOweEviction();
-    if (stamp.isEmpty()) {
-      return;
-    }
-    Outcome outcome = transition(key, old -> new Outcome(
-        ReadWriteTransitions.evict(old instanceof ReadWriteState state ? state : null, stamp.getAsLong()),
-        Boolean.TRUE));
+    Outcome outcome = completeStamped(key, Long.MAX_VALUE, stamp -> old -> new Outcome(
+        ReadWriteTransitions.evict(old instanceof ReadWriteState state ? state : null, stamp), Boolean.TRUE), null);
     if (outcome == null) {
+      // without the stamp or the transition the key may keep a value older than the eviction: evict the region
       invalidationLost();
-    }
-  }
-
-  /**
-   * A fresh cluster stamp for a transition that invalidates or completes a write. Without one the transition cannot
-   * run, and an entry may then hold a value older than the write, so the region owes an eviction instead.
-   *
-   * @return the stamp, or empty once the eviction is owed
-   */
-  OptionalLong stampOrOweEviction() {
-    try {
-      return OptionalLong.of(clock.advance());
-    } catch (CacheException | ClassCastException e) {
-      invalidationLost();
-      return OptionalLong.empty();
     }
   }
 

@@ -17,6 +17,8 @@ public final class TimestampsStore implements StorageAccess {
   private final ClusterClock clock;
   private final long writerTimeoutTicks;
   private final Runnable onLostCommit;
+  /** The cache as a Caspian cache, for the stamp and the state read in one round trip; null when it is not one. */
+  private final io.caspian.jcache.ServerAwareCache<Object, Object> servers;
 
   /**
    * @param onLostCommit run when a commit could not be recorded: query results computed before it would otherwise
@@ -27,6 +29,16 @@ public final class TimestampsStore implements StorageAccess {
     this.clock = clock;
     this.writerTimeoutTicks = writerTimeoutTicks;
     this.onLostCommit = onLostCommit;
+    this.servers = serversOf(cache);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static io.caspian.jcache.ServerAwareCache<Object, Object> serversOf(Cache<Object, Object> cache) {
+    try {
+      return cache.unwrap(io.caspian.jcache.ServerAwareCache.class);
+    } catch (IllegalArgumentException notCaspian) {
+      return null;
+    }
   }
 
   @Override
@@ -89,15 +101,31 @@ public final class TimestampsStore implements StorageAccess {
       }
     } else {
       boolean counted = tx == null || tx.uncountWriter(space);
-      try {
-        long commit = clock.advance();
-        LockId writer = tx == null ? null : tx.writerId();
-        if (!apply(space, new Change(counted ? Change.END : Change.COMMIT_ONLY, commit, clock.now(), writer))) {
-          onLostCommit.run();
-        }
-      } catch (CacheException e) {
+      LockId writer = tx == null ? null : tx.writerId();
+      if (!applyStamped(space, commit -> new Change(counted ? Change.END : Change.COMMIT_ONLY, commit, clock.now(),
+          writer))) {
         onLostCommit.run();
       }
+    }
+  }
+
+  /**
+   * Applies the change made from a fresh commit stamp, the clock's increment in flight with the table state's
+   * {@code gets} (one round trip for both; the {@code cas} fails if the state changed after its read, so this is
+   * the same as taking the stamp first).
+   */
+  private boolean applyStamped(String space, java.util.function.LongFunction<Change> change) {
+    try {
+      java.util.function.LongSupplier commit = clock.advanceLater();
+      if (servers == null) {
+        cache.invoke(space, change.apply(commit.getAsLong()));
+      } else {
+        servers.invokeAlongside(space, java.util.Set.of(), new java.util.HashSet<>(),
+            found -> change.apply(commit.getAsLong()));
+      }
+      return true;
+    } catch (CacheException | ClassCastException e) {
+      return false;
     }
   }
 

@@ -867,6 +867,23 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
   }
 
   @Override
+  public java.util.function.LongSupplier incrementLater(K key, long delta, long initial) {
+    checkOpen();
+    requireKey(key);
+    if (delta <= 0 || initial < 0) {
+      throw new IllegalArgumentException("delta must be positive and initial not negative: " + delta + ", " + initial);
+    }
+    return store.incrementLater(key, delta, initial);
+  }
+
+  @Override
+  public boolean raiseCounter(K key, long value) {
+    checkOpen();
+    requireKey(key);
+    return store.raiseCounter(key, value);
+  }
+
+  @Override
   public Map<K, V> getAllReachable(Set<? extends K> keys, Set<K> unreachable) {
     return getAllReachable(keys, unreachable, null, null, null);
   }

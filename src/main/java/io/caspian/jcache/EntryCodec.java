@@ -7,6 +7,9 @@ import java.nio.ByteBuffer;
 /**
  * The byte layout of a {@link StoredEntry}: a format byte, the deadline, then the key's and the value's serialized
  * forms, each length-prefixed. The key is decoded only when asked for (iteration), since a lookup already knows it.
+ *
+ * <p>A counter (an item memcached's {@code incr} maintains: a decimal number in ASCII, perhaps space-padded) reads
+ * as an eternal {@code Long} entry; it can never be mistaken for an entry, whose first byte is the format byte.
  */
 final class EntryCodec {
   private static final byte FORMAT = 'J';
@@ -33,6 +36,9 @@ final class EntryCodec {
 
   /** The deadline alone, without deserializing anything. */
   long expireAt(byte[] bytes) {
+    if (counterValue(bytes) != null) {
+      return StoredEntry.ETERNAL;
+    }
     checkHeader(bytes);
     return ByteBuffer.wrap(bytes, 1, 8).getLong();
   }
@@ -45,6 +51,11 @@ final class EntryCodec {
    */
   @SuppressWarnings("unchecked")
   <K, V> StoredEntry<K, V> decode(byte[] bytes, K knownKey) {
+    Long counter = counterValue(bytes);
+    if (counter != null) {
+      // a counter does not store its key: iteration cannot name it
+      return knownKey == null ? null : new StoredEntry<>(knownKey, (V) counter, StoredEntry.ETERNAL);
+    }
     checkHeader(bytes);
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     buffer.get();
@@ -63,6 +74,27 @@ final class EntryCodec {
     System.arraycopy(bytes, HEADER + keyLength, valueBytes, 0, valueBytes.length);
     V value = (V) codec.decode(valueBytes, classLoader);
     return new StoredEntry<>(key, value, expireAt);
+  }
+
+  /** The value of a counter item, or null when {@code bytes} are not one (memcached counters are unsigned 64-bit). */
+  static Long counterValue(byte[] bytes) {
+    if (bytes == null || bytes.length == 0 || bytes.length > 20 || bytes[0] < '0' || bytes[0] > '9') {
+      return null;
+    }
+    long value = 0;
+    int i = 0;
+    for (; i < bytes.length && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
+      if (value > (Long.MAX_VALUE - 9) / 10) {
+        return null; // beyond a signed long: no clock or counter of ours gets there
+      }
+      value = value * 10 + (bytes[i] - '0');
+    }
+    for (; i < bytes.length; i++) {
+      if (bytes[i] != ' ') {
+        return null;
+      }
+    }
+    return value;
   }
 
   private static void checkHeader(byte[] bytes) {

@@ -275,6 +275,41 @@ final class EntryStore<K, V> {
     return entries;
   }
 
+  /**
+   * Starts adding {@code delta} to the counter under {@code key} (created at {@code initial} when absent) and
+   * returns at once; the supplier waits for the new value. An item that is not a counter (an entry written with
+   * {@code put}, or foreign bytes) is replaced by a counter at {@code initial}: the counter's owner decides what an
+   * unreadable counter means, as it does for an absent one.
+   *
+   * @throws CacheException from the supplier when memcached cannot be reached
+   */
+  java.util.function.LongSupplier incrementLater(K key, long delta, long initial) {
+    String mkey = memcachedKey(key);
+    java.util.function.LongSupplier pending = call(() -> memcached.incrLater(mkey, delta, initial, 0));
+    return () -> {
+      try {
+        return call(pending::getAsLong);
+      } catch (io.caspian.memcached.NotACounterException e) {
+        memcached.stats().recordUndecodable();
+        LOG.log(System.Logger.Level.WARNING, () -> e.getMessage() + "; replaced by a new counter");
+        call(() -> memcached.delete(mkey));
+        return call(memcached.incrLater(mkey, delta, initial, 0)::getAsLong);
+      }
+    };
+  }
+
+  /** See {@link ServerAwareCache#raiseCounter}. */
+  boolean raiseCounter(K key, long value) {
+    String mkey = memcachedKey(key);
+    io.caspian.memcached.Versioned stored = call(() -> memcached.gets(mkey));
+    Long current = stored == null ? null : EntryCodec.counterValue(stored.value());
+    if (current == null || current >= value) {
+      return false;
+    }
+    byte[] digits = Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return call(() -> memcached.cas(mkey, stored.cas(), 0, digits)) == io.caspian.memcached.CasStatus.OK;
+  }
+
   /** Deletes every item of this cache, without touching other caches or namespaces. */
   void clear() {
     for (String mkey : memcachedKeys()) {
@@ -303,6 +338,14 @@ final class EntryStore<K, V> {
       LOG.log(System.Logger.Level.WARNING, () -> "entry " + (key == null ? "" : key + " ") + "read as a miss: "
           + e.getMessage());
       return null;
+    }
+  }
+
+  private static long call(java.util.function.LongSupplier operation) {
+    try {
+      return operation.getAsLong();
+    } catch (MemcachedUnavailableException e) {
+      throw new CacheException(e.getMessage(), e);
     }
   }
 

@@ -54,6 +54,34 @@ public interface ServerAwareCache<K, V> {
       java.util.function.Function<Map<K, V>, javax.cache.processor.EntryProcessor<K, V, T>> processorFor);
 
   /**
+   * Starts adding {@code delta} to a counter kept under {@code key} (memcached {@code incr}: atomic across JVMs,
+   * created at {@code initial} when absent) and returns at once, so other requests can be in flight while it runs;
+   * the supplier waits for the new value. The counter reads back through {@code get} as a {@code Long}; writing the
+   * key with {@code put} or {@code invoke} makes it an entry, which the next increment replaces by a new counter at
+   * {@code initial}. No expiry, listeners, statistics or write-through apply to counters.
+   *
+   * @param key     the counter's key
+   * @param delta   what to add (positive)
+   * @param initial the value an absent counter starts at (the result, {@code delta} not added)
+   * @return waits for and returns the counter's new value; throws {@link javax.cache.CacheException} when memcached
+   *     cannot be reached
+   */
+  java.util.function.LongSupplier incrementLater(K key, long delta, long initial);
+
+  /**
+   * Sets the counter under {@code key} to {@code value} if it holds a smaller number, atomically ({@code gets}, then
+   * {@code cas}: two round trips): for moving a counter to a target that concurrent {@link #incrementLater
+   * increments} would overshoot, since increments of the same gap add up.
+   *
+   * @param key   the counter's key
+   * @param value the value to raise it to
+   * @return true when the counter now holds {@code value} and held less just before; false when it already held as
+   *     much or more, is absent or not a counter, or changed between the read and the write (nothing was written)
+   * @throws javax.cache.CacheException when memcached cannot be reached
+   */
+  boolean raiseCounter(K key, long value);
+
+  /**
    * {@link #getAllReachable(Set, Set)}, also reading one key of another cache of the same {@code CacheManager} in the
    * same round trip: for a value every read of this cache wants fresh, such as a clock kept in a cache of its own.
    *

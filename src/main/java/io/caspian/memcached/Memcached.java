@@ -38,6 +38,9 @@ public final class Memcached implements AutoCloseable {
   private final net.spy.memcached.NodeLocator locator;
   private RestartWatch restartWatch;
 
+  /** Per thread, how many times it waited for memcached (see {@link #countRoundTrip}). */
+  private static final ThreadLocal<long[]> WAITS = ThreadLocal.withInitial(() -> new long[1]);
+
   public Memcached(MemcachedSettings settings) {
     this.settings = settings;
     this.client = MemcachedClientFactory.create(settings);
@@ -105,7 +108,7 @@ public final class Memcached implements AutoCloseable {
   /** The items present among {@code keys}, in one round trip per server (the servers are asked in parallel). */
   public Map<String, byte[]> getBulk(Collection<String> keys) {
     BulkFuture<Map<String, byte[]>> future = issue(() -> client.asyncGetBulk(keys, transcoder), "bulk get");
-    stats.roundTrips.increment();
+    countRoundTrip();
     try {
       Map<String, byte[]> result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
       OperationStatus status = future.getStatus();
@@ -131,7 +134,7 @@ public final class Memcached implements AutoCloseable {
    * instead of failing the whole read, so a caller can use what one server holds while another is away.
    */
   public Map<String, byte[]> getBulkReachable(Collection<String> keys, java.util.Set<String> unreachable) {
-    stats.roundTrips.increment();
+    countRoundTrip();
     return collectBulk(issueBulk(keys, unreachable), unreachable);
   }
 
@@ -145,7 +148,7 @@ public final class Memcached implements AutoCloseable {
    */
   public Versioned getsAlongside(String key, Collection<String> others, java.util.Set<String> unreachable,
       Map<String, byte[]> othersFound) {
-    stats.roundTrips.increment();
+    countRoundTrip();
     Future<CASValue<byte[]>> gets = issue(() -> client.asyncGets(key, transcoder), key);
     Map<List<String>, BulkFuture<Map<String, byte[]>>> bulk = issueBulk(others, unreachable);
     othersFound.putAll(collectBulk(bulk, unreachable));
@@ -276,6 +279,34 @@ public final class Memcached implements AutoCloseable {
     return value;
   }
 
+  /**
+   * Starts {@link #incr} and returns at once, so the caller can put other requests in flight before it waits: the
+   * supplier waits for the new value (one round trip in all).
+   *
+   * @throws NotACounterException from the supplier when the item holds something other than a decimal number (the
+   *     item is left as it is)
+   * @throws MemcachedUnavailableException from the supplier when the server does not answer or refuses
+   */
+  public java.util.function.LongSupplier incrLater(String key, long by, long initial, int ttlSeconds) {
+    OperationFuture<Long> future = issue(() -> client.asyncIncr(key, by, initial, ttlSeconds), key);
+    long waitsBefore = waitsSoFar();
+    return () -> {
+      if (waitsSoFar() == waitsBefore) {
+        countRoundTrip();
+      }
+      Long value = awaitUncounted(future, key);
+      if (value != null && value >= 0) {
+        return value;
+      }
+      if (statusOf(future) == StatusCode.ERR_DELTA_BADVAL) {
+        throw new NotACounterException(key);
+      }
+      stats.failures.increment();
+      throw new MemcachedUnavailableException("incr of " + key + " failed: "
+          + (future.getStatus() == null ? "no status" : future.getStatus().getMessage()), null);
+    };
+  }
+
   /** Every key that starts with {@code prefix}, on every server (see {@link KeyLister} for the cost). */
   public List<String> keys(String prefix) {
     try {
@@ -376,8 +407,21 @@ public final class Memcached implements AutoCloseable {
     }
   }
 
-  private <T> T await(Future<T> future, String key) {
+  /**
+   * Counts a wait for memcached as one round trip. Each thread also numbers its waits, so that a request issued
+   * earlier and awaited after another wait (it was in flight meanwhile, see {@link #incrLater}) is not counted again.
+   */
+  private void countRoundTrip() {
     stats.roundTrips.increment();
+    WAITS.get()[0]++;
+  }
+
+  private static long waitsSoFar() {
+    return WAITS.get()[0];
+  }
+
+  private <T> T await(Future<T> future, String key) {
+    countRoundTrip();
     return awaitUncounted(future, key);
   }
 

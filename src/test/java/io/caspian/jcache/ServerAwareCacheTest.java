@@ -177,4 +177,44 @@ class ServerAwareCacheTest {
       }
     }
   }
+  @Test
+  void aCounterIncrementsAtomicallyInFlightWithOtherRequestsAndReadsBackAsALong() throws Exception {
+    try (CacheManager manager = manager(namespace())) {
+      Cache<Object, Object> meta = manager.createCache("meta", new MutableConfiguration<>());
+      ServerAwareCache<Object, Object> counters = aware(meta);
+      assertEquals(1000L, counters.incrementLater("n", 5, 1000).getAsLong(), "an absent counter starts at initial");
+      assertEquals(1005L, counters.incrementLater("n", 5, 1000).getAsLong());
+      assertEquals(1005L, meta.get("n"), "a counter reads back through get");
+
+      // 4 threads x 200 increments of 1: atomic across clients, so nothing is lost
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            counters.incrementLater("n", 1, 0).getAsLong();
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      assertEquals(1805L, meta.get("n"));
+
+      // issued before a multi-get and awaited after it: the two cost one round trip
+      long before = roundTrips(manager);
+      java.util.function.LongSupplier pending = counters.incrementLater("n", 1, 0);
+      meta.getAll(Set.of("x", "y"));
+      assertEquals(1806L, pending.getAsLong());
+      assertEquals(1, roundTrips(manager) - before, "an increment in flight with a read adds no round trip");
+
+      // an entry written under the key (an old format, or anyone on memcached's network) becomes a counter again
+      long undecodable = manager.unwrap(Memcached.class).stats().undecodable();
+      meta.put("n", "not a number");
+      assertEquals(7L, counters.incrementLater("n", 3, 7).getAsLong());
+      assertEquals(undecodable + 1, manager.unwrap(Memcached.class).stats().undecodable(), "counted");
+      assertEquals(10L, counters.incrementLater("n", 3, 7).getAsLong());
+    }
+  }
 }

@@ -164,8 +164,8 @@ class StalePathRaceTest {
       Object key = RaceNodes.key(nodes.a, 1L);
       try (SharedSessionContractImplementor writer = RaceNodes.session(nodes.a)) {
         SoftLock lock = a.lockItem(writer, key, null);
-        // B's eviction takes its clock stamp, then pauses before storing the new epoch (skip: the clock's own CAS)
-        Thread eviction = nodes.paused(1, () -> nodes.b.getCache().evictEntityData(Item.class));
+        // B's eviction takes its clock stamp (an increment: no processor), then pauses before storing the new epoch
+        Thread eviction = nodes.paused(() -> nodes.b.getCache().evictEntityData(Item.class));
         SharedSessionContractImplementor reader = RaceNodes.session(nodes.b); // began after the eviction's stamp
         a.unlockItem(writer, key, lock); // A committed: its release reads the old epoch
         nodes.resume(eviction);
