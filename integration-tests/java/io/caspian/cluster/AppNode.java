@@ -92,6 +92,7 @@ public final class AppNode {
     http.createContext("/stale", e -> node.respond(e, q -> node.audit(ids(q))));
     http.createContext("/cached", e -> node.respond(e, q -> Boolean.toString(node.isCacheable(id(q)))));
     http.createContext("/hits", e -> node.respond(e, q -> node.hits()));
+    http.createContext("/roundtrips", e -> node.respond(e, q -> Long.toString(node.roundTrips())));
     http.start();
     System.out.println("PORT " + http.getAddress().getPort());
     System.out.flush();
@@ -218,6 +219,17 @@ public final class AppNode {
   }
 
   /** "hits misses": entity, collection, natural-id and query cache together. */
+  /** Times this node waited for memcached (a multi-get counts once), whichever region factory runs over Caspian. */
+  private long roundTrips() {
+    Object regionFactory = factory.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class).getCache()
+        .getRegionFactory();
+    if (regionFactory instanceof io.caspian.hibernate.CaspianRegionFactory caspian) {
+      return caspian.getMemcachedRoundTrips();
+    }
+    return ((org.hibernate.cache.jcache.internal.JCacheRegionFactory) regionFactory).getCacheManager()
+        .unwrap(io.caspian.memcached.Memcached.class).stats().roundTrips();
+  }
+
   private String hits() {
     Statistics st = factory.getStatistics();
     return (st.getSecondLevelCacheHitCount() + st.getNaturalIdCacheHitCount() + st.getQueryCacheHitCount()) + " "

@@ -182,6 +182,19 @@ final class Cluster implements AutoCloseable {
     return memcachedStats(COUNTED_STATS);
   }
 
+  /** Times the application nodes waited for memcached so far (see {@code AppNode#roundTrips}); dead nodes count 0. */
+  long roundTrips() {
+    long total = 0;
+    for (int node = 0; node < size(); node++) {
+      try {
+        total += Long.parseLong(call(node, "/roundtrips").trim());
+      } catch (Exception e) {
+        // a killed or restarting node: its count is missing from this sample
+      }
+    }
+    return total;
+  }
+
   /** Items the pool's servers evicted to make room (LRU), so far. */
   long memcachedEvictions() {
     return memcachedStats(java.util.Set.of("evictions"));

@@ -19,15 +19,9 @@ public final class ClusterClock {
   static final String KEY = "clock";
 
   /**
-   * How recently this JVM must have seen the clock for {@link #advanceLater()} to increment it without reading it
-   * first; also about how far ahead of the fastest wall clock the clock can run (see {@link ClockTicks#increment}).
-   */
-  static final long INCREMENT_FRESH_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
-
-  /**
-   * The most one increment may add to bring the clock up to this node's wall time; further behind, the advance raises
-   * it by CAS. Increments that catch up concurrently add up (unlike a CAS maximum), so this bounds how far the clock
-   * can run ahead of the fastest wall clock: about this much per node catching up at the same moment.
+   * The most one increment may add to bring the clock up to this node's wall time; further behind, it is raised by
+   * CAS in the background. Increments that catch up concurrently add up (unlike a CAS maximum), so this bounds how
+   * far the clock can run ahead of the fastest wall clock: about this much per node catching up at the same moment.
    */
   static final long CATCH_UP_TICKS = ClockTicks.fromMillis(20);
 
@@ -104,11 +98,9 @@ public final class ClusterClock {
   /**
    * Starts an {@link #advance()} and returns at once, so that the caller can put the requests that go with the stamp
    * in flight meanwhile; the supplier waits for the value (throwing {@link CacheException} when memcached cannot be
-   * reached). The clock is a memcached counter: when this JVM saw its value within {@link #INCREMENT_FRESH_NANOS},
-   * one {@code incr} by {@link ClockTicks#increment} (one round trip); otherwise a read first, so that the increment
-   * starts from a fresh view. When the clock is more than {@link #CATCH_UP_TICKS} behind local wall time, it is raised
-   * to it by CAS instead (two round trips); if that CAS loses to another writer, the increment adds at most
-   * {@code CATCH_UP_TICKS}.
+   * reached). The clock is a memcached counter: one {@code incr} by {@link ClockTicks#increment}, at most
+   * {@link #CATCH_UP_TICKS} (one round trip). When the clock as last seen is further behind local wall time, it is
+   * also raised to local time by a CAS in the background.
    */
   java.util.function.LongSupplier advanceLater() {
     if (counter == null) {
@@ -119,19 +111,13 @@ public final class ClusterClock {
         return value;
       };
     }
-    if (!seenWithin(INCREMENT_FRESH_NANOS) && meta.get(KEY) instanceof Long stored) {
-      observe(stored);
-    }
     long seen = lastSeen.get();
     long local = localTicks();
     // the threads of this node share one catch-up: only the first adds the gap between the clock and local time
     long gap = local - Math.max(seen, claimed.getAndAccumulate(local, Math::max));
-    if (gap > CATCH_UP_TICKS && seen > Long.MIN_VALUE / 2 && counter.raiseCounter(KEY, local)) {
-      // far behind (a quiet cluster, or this node's wall clock ahead): set exactly, as concurrent catch-ups add up
-      observe(local);
-      markRead();
-      return () -> local;
-    }
+    // far behind (a quiet spell, or this node's wall clock ahead): the increment adds at most CATCH_UP_TICKS, and
+    // the clock is raised to local time in the background, exactly, as concurrent catch-ups would add up
+    boolean raise = gap > CATCH_UP_TICKS && seen > Long.MIN_VALUE / 2;
     long rebuilt = ClockTicks.rebuilt(local, seen, rebuildMarginTicks);
     java.util.function.LongSupplier pending =
         counter.incrementLater(KEY, Math.min(ClockTicks.increment(seen, gap), CATCH_UP_TICKS), rebuilt);
@@ -140,6 +126,9 @@ public final class ClusterClock {
       if (value <= seen) {
         // the key went back: rebuilt by a node that had not seen as far as this one. Push it past what we saw
         value = counter.incrementLater(KEY, seen + 1 - value, rebuilt).getAsLong();
+      }
+      if (raise && value < local) {
+        counter.raiseCounterLater(KEY, local); // after our increment: a CAS read before it would conflict with it
       }
       observe(value);
       markRead();

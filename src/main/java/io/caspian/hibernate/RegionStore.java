@@ -282,9 +282,12 @@ public final class RegionStore implements DomainDataStorageAccess {
   public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
     Object stored = MappedValue.wrap(key, value);
     long loadedAt = cachingTimestamp(session);
-    load(key, loadedAt, old -> old instanceof SoftLockState tombstone && loadedAt < tombstone.releasedAt()
-        ? new Outcome(old, Boolean.FALSE)
-        : new Outcome(stored, Boolean.TRUE));
+    Outcome outcome = load(key, loadedAt, old -> old instanceof SoftLockState tombstone
+        && loadedAt < tombstone.releasedAt() ? new Outcome(old, Boolean.FALSE) : new Outcome(stored, Boolean.TRUE));
+    if (outcome != null && Boolean.FALSE.equals(outcome.answer())) {
+      // perhaps refused for our lagging timestamp: the next transaction reads the clock (as READ_WRITE loads do)
+      clock.forgetSeen();
+    }
   }
 
   /** When the session's transaction began on the cluster clock; without a session, a put is judged by epoch only. */

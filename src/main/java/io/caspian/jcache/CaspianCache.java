@@ -877,10 +877,10 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
   }
 
   @Override
-  public boolean raiseCounter(K key, long value) {
+  public void raiseCounterLater(K key, long value) {
     checkOpen();
     requireKey(key);
-    return store.raiseCounter(key, value);
+    store.memcached().raiseCounterLater(store.memcachedKey(key), value);
   }
 
   @Override

@@ -76,25 +76,9 @@ final class EntryCodec {
     return new StoredEntry<>(key, value, expireAt);
   }
 
-  /** The value of a counter item, or null when {@code bytes} are not one (memcached counters are unsigned 64-bit). */
+  /** The value of a counter item, or null when {@code bytes} are not one. */
   static Long counterValue(byte[] bytes) {
-    if (bytes == null || bytes.length == 0 || bytes.length > 20 || bytes[0] < '0' || bytes[0] > '9') {
-      return null;
-    }
-    long value = 0;
-    int i = 0;
-    for (; i < bytes.length && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
-      if (value > (Long.MAX_VALUE - 9) / 10) {
-        return null; // beyond a signed long: no clock or counter of ours gets there
-      }
-      value = value * 10 + (bytes[i] - '0');
-    }
-    for (; i < bytes.length; i++) {
-      if (bytes[i] != ' ') {
-        return null;
-      }
-    }
-    return value;
+    return io.caspian.memcached.CounterBytes.parse(bytes);
   }
 
   private static void checkHeader(byte[] bytes) {

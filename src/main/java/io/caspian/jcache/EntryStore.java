@@ -298,18 +298,6 @@ final class EntryStore<K, V> {
     };
   }
 
-  /** See {@link ServerAwareCache#raiseCounter}. */
-  boolean raiseCounter(K key, long value) {
-    String mkey = memcachedKey(key);
-    io.caspian.memcached.Versioned stored = call(() -> memcached.gets(mkey));
-    Long current = stored == null ? null : EntryCodec.counterValue(stored.value());
-    if (current == null || current >= value) {
-      return false;
-    }
-    byte[] digits = Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    return call(() -> memcached.cas(mkey, stored.cas(), 0, digits)) == io.caspian.memcached.CasStatus.OK;
-  }
-
   /** Deletes every item of this cache, without touching other caches or namespaces. */
   void clear() {
     for (String mkey : memcachedKeys()) {

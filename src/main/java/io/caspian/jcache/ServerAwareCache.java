@@ -69,17 +69,15 @@ public interface ServerAwareCache<K, V> {
   java.util.function.LongSupplier incrementLater(K key, long delta, long initial);
 
   /**
-   * Sets the counter under {@code key} to {@code value} if it holds a smaller number, atomically ({@code gets}, then
-   * {@code cas}: two round trips): for moving a counter to a target that concurrent {@link #incrementLater
+   * Raises the counter under {@code key} to {@code value} if it holds a smaller number, atomically ({@code gets},
+   * then {@code cas}), in the background: returns at once, best effort (nothing is written on a conflict, an absent
+   * or foreign item, or a failure). For moving a counter to a target that concurrent {@link #incrementLater
    * increments} would overshoot, since increments of the same gap add up.
    *
    * @param key   the counter's key
    * @param value the value to raise it to
-   * @return true when the counter now holds {@code value} and held less just before; false when it already held as
-   *     much or more, is absent or not a counter, or changed between the read and the write (nothing was written)
-   * @throws javax.cache.CacheException when memcached cannot be reached
    */
-  boolean raiseCounter(K key, long value);
+  void raiseCounterLater(K key, long value);
 
   /**
    * {@link #getAllReachable(Set, Set)}, also reading one key of another cache of the same {@code CacheManager} in the

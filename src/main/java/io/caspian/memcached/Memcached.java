@@ -307,6 +307,49 @@ public final class Memcached implements AutoCloseable {
     };
   }
 
+  /**
+   * Raises the counter under {@code key} to {@code value} if it holds a smaller number, in the background ({@code gets},
+   * then {@code cas} from the client's listener thread, a few attempts) and best effort: it gives up on an absent or
+   * foreign item, a failure, or after {@link #RAISE_ATTEMPTS} conflicts. Nobody waits for it, so it counts no round
+   * trip.
+   */
+  public void raiseCounterLater(String key, long value) {
+    raiseCounterLater(key, value, RAISE_ATTEMPTS);
+  }
+
+  private static final int RAISE_ATTEMPTS = 3;
+
+  private void raiseCounterLater(String key, long value, int attemptsLeft) {
+    OperationFuture<CASValue<byte[]>> gets;
+    try {
+      gets = client.asyncGets(key, transcoder);
+    } catch (RuntimeException e) {
+      stats.failures.increment();
+      return;
+    }
+    gets.addListener(read -> {
+      try {
+        CASValue<byte[]> stored = gets.get();
+        Long current = stored == null ? null : CounterBytes.parse(stored.getValue());
+        if (current == null || current >= value) {
+          return;
+        }
+        OperationFuture<CASResponse> cas =
+            client.asyncCAS(key, stored.getCas(), 0, CounterBytes.of(value), transcoder);
+        cas.addListener(written -> {
+          if (statusOf(cas) == StatusCode.ERR_EXISTS && attemptsLeft > 1) {
+            stats.casConflicts.increment();
+            raiseCounterLater(key, value, attemptsLeft - 1);
+          }
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | RuntimeException e) {
+        stats.failures.increment();
+      }
+    });
+  }
+
   /** Every key that starts with {@code prefix}, on every server (see {@link KeyLister} for the cost). */
   public List<String> keys(String prefix) {
     try {

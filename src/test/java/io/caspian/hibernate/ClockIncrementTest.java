@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The cluster clock advanced by {@code incr} (one round trip) instead of read-and-CAS, tried by three nodes whose wall
  * clocks disagree, advancing from four threads each as fast as they can: every advance must be above every value
  * obtained anywhere before it began, and the clock must not run away from wall time (an increment adds what the
- * node thinks is missing, and nodes with stale views could otherwise add the same time many times over).
+ * node thinks is missing, and nodes with stale views could otherwise add the same time many times over), nor stay
+ * behind it after a quiet spell.
  */
 class ClockIncrementTest {
   @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.pool(1);
@@ -78,7 +79,7 @@ class ClockIncrementTest {
       all.sort(java.util.Comparator.comparingLong(Advance::endedNanos));
       List<Advance> byStart = new ArrayList<>(all);
       byStart.sort(java.util.Comparator.comparingLong(Advance::startedNanos));
-      long highestEnded = Long.MIN_VALUE;
+      long highestEnded = Long.MIN_VALUE; // after the loop: the highest value returned by any advance
       int ended = 0;
       for (Advance a : byStart) {
         while (ended < all.size() && all.get(ended).endedNanos() < a.startedNanos()) {
@@ -98,9 +99,17 @@ class ClockIncrementTest {
       }
       assertTrue(mostAheadMillis <= nodes.length * catchUp + 20,
           "the clock ran " + mostAheadMillis + " ms ahead of the fastest wall clock (" + all.size() + " advances)");
-      // and keeps up with wall time: an advance after the others is at least its node's wall time
+      // after a quiet spell an increment adds at most one catch-up, and the clock is raised to wall time behind it
+      Thread.sleep(300);
       long wall = ClockTicks.fromMillis(System.currentTimeMillis() + SKEW_MILLIS);
-      assertTrue(nodes[1].advance() >= wall, "the clock fell behind the fastest wall clock");
+      long stamp = nodes[1].advance();
+      assertTrue(stamp > highestEnded, "still above every earlier value");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while ((Long) meta.get(ClusterClock.KEY) < wall && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue((Long) meta.get(ClusterClock.KEY) >= wall, "the clock was not raised to the wall time of its node");
+      assertTrue(nodes[0].advance() > (Long) meta.get(ClusterClock.KEY) - 1, "increments go on from the raised value");
     }
   }
 }

@@ -74,10 +74,13 @@ class RoundTripBudgetTest {
       // the gets of the entry and the epoch copies, then cas (2)
       double updateTrips = (caspian.getMemcachedRoundTrips() - trips) / (double) N;
       assertTrue(updateTrips <= 5.0, "round trips per update transaction: " + updateTrips);
-      // lockItem and afterUpdate are one CAS each, the clock one increment: never a blind set
-      assertEquals(2.0, perOp(before, after, "cas_hits"), "CAS writes per update transaction");
+      // lockItem and afterUpdate are one CAS each, the clock one increment: never a blind set. More than 20 ms
+      // between two transactions (a noisy machine) also raises the clock by one CAS in the background
+      double casWrites = perOp(before, after, "cas_hits");
+      assertTrue(casWrites >= 2.0 && casWrites <= 3.0, "CAS writes per update transaction: " + casWrites);
       assertEquals(1.0, perOp(before, after, "incr_hits"), "clock increments per update transaction");
-      assertEquals(perOp(before, after, "cmd_set"), perOp(before, after, "cas_hits"), "every write is a CAS");
+      assertEquals(perOp(before, after, "cmd_set"), casWrites + perOp(before, after, "cas_badval")
+          + perOp(before, after, "cas_misses"), "every write is a CAS");
       assertTrue(perOp(before, after, "cmd_get") <= 11.0, "keys fetched per update: " + perOp(before, after, "cmd_get"));
     }
   }
