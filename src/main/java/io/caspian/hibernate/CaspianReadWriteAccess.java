@@ -43,6 +43,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
 
   @Override
   public Object get(SharedSessionContractImplementor session, Object key) {
+    factory().settle(store.name(), key);
     return store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key))));
   }
 
@@ -54,6 +55,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   @Override
   public boolean putFromLoad(
       SharedSessionContractImplementor session, Object key, Object value, Object version, boolean minimalPut) {
+    factory().settle(store.name(), key);
     long txTimestamp = txTimestamp(session);
     if (txTimestamp == ClusterClock.UNAVAILABLE) {
       return false;
@@ -76,6 +78,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
 
   @Override
   public SoftLock lockItem(SharedSessionContractImplementor session, Object key, Object version) {
+    factory().settle(store.name(), key); // its predecessor's release first, or our lock would join a finished one
     LockId id = factory().nextLockId();
     long now = factory().clock().now();
     long deadline = now + factory().lockTimeoutTicks();
@@ -141,6 +144,17 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
    *                  value the transaction wrote may predate the change behind that eviction
    */
   protected boolean release(Object key, long startedAt, boolean completesLock,
+      LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition,
+      LongFunction<Function<ReadWriteState, RegionStore.Outcome>> ifEvicted) {
+    if (factory().settings().asyncCompletion()) {
+      // after the commit: the lock protects the key until this lands (CompletionQueue); Hibernate only counts the put
+      factory().complete(store.name(), key, () -> releaseNow(key, startedAt, completesLock, transition, ifEvicted));
+      return false;
+    }
+    return releaseNow(key, startedAt, completesLock, transition, ifEvicted);
+  }
+
+  private boolean releaseNow(Object key, long startedAt, boolean completesLock,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> ifEvicted) {
     boolean[] lockGone = new boolean[1];

@@ -56,6 +56,8 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   private volatile ClusterClock clock;
   private volatile ScheduledExecutorService debtCollector;
   private volatile TimestampsStore timestamps;
+  /** Null when completions run in the caller ({@link CaspianSettings#ASYNC_COMPLETION} false). */
+  private volatile CompletionQueue completions;
 
   @Override
   protected void prepareForUse(SessionFactoryOptions options, Map<String, Object> configValues) {
@@ -80,10 +82,58 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     // an eviction owed after a memcached failure is retried here too, not only on the region's next use
     collector.scheduleWithFixedDelay(this::settleDebts, 1, 1, TimeUnit.SECONDS);
     this.debtCollector = collector;
+    this.completions = settings.asyncCompletion()
+        ? new CompletionQueue(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()))) : null;
+  }
+
+  /**
+   * Runs a transaction's after-commit cache work: in the background when {@link CaspianSettings#ASYNC_COMPLETION}
+   * is on (the default; see {@link CompletionQueue} for why that is safe), else now.
+   */
+  void complete(String region, Object key, Runnable work) {
+    CompletionQueue queue = completions;
+    if (queue == null) {
+      work.run();
+    } else {
+      queue.submit(new PendingKey(region, key), work);
+    }
+  }
+
+  /** Test hook: holds the background completions until the returned action runs (see {@link CompletionQueue#hold}). */
+  Runnable holdCompletions() {
+    CompletionQueue queue = completions;
+    return queue == null ? () -> { } : queue.hold();
+  }
+
+  /** Brings a completion of {@code key} still pending on this node to memcached first (see {@link CompletionQueue}). */
+  void settle(String region, Object key) {
+    CompletionQueue queue = completions;
+    if (queue != null) {
+      queue.settle(new PendingKey(region, key));
+    }
+  }
+
+  private record PendingKey(String region, Object key) {
+  }
+
+  /**
+   * Waits until every transaction completion handed to the background so far has reached memcached: for tests and
+   * tools that must observe a node's writes in the cache right after its transactions return.
+   *
+   * @return false if {@code timeout} passed first
+   */
+  public boolean awaitCompletions(Duration timeout) throws InterruptedException {
+    CompletionQueue queue = completions;
+    return queue == null || queue.awaitQuiet(timeout);
   }
 
   @Override
   protected void releaseFromUse() {
+    CompletionQueue queue = completions;
+    if (queue != null) {
+      queue.drain(settings.timeout().multipliedBy(20)); // before the CacheManager closes under it
+      completions = null;
+    }
     ScheduledExecutorService collector = debtCollector;
     if (collector != null) {
       collector.shutdownNow();
@@ -150,6 +200,20 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
    */
   public long getLostLockCount() {
     return lostLocks.sum();
+  }
+
+  /**
+   * The part of {@link #getMemcachedRoundTrips()} spent by background threads (transaction completions after the
+   * transaction returned, see {@link CaspianSettings#ASYNC_COMPLETION}), which no application thread waits for.
+   */
+  public long getMemcachedBackgroundRoundTrips() {
+    CacheManager manager = cacheManager;
+    try {
+      return manager == null ? -1
+          : manager.unwrap(io.caspian.memcached.Memcached.class).stats().backgroundRoundTrips();
+    } catch (IllegalArgumentException notCaspian) {
+      return -1;
+    }
   }
 
   /**
@@ -239,7 +303,8 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   @Override
   protected StorageAccess createTimestampsRegionStorageAccess(String regionName, SessionFactoryImplementor factory) {
     TimestampsStore store = new TimestampsStore(
-        cache(qualify(regionName), Duration.ZERO), clock, lockTimeoutTicks(), this::evictQueryResults);
+        cache(qualify(regionName), Duration.ZERO), clock, lockTimeoutTicks(), this::evictQueryResults,
+        (space, work) -> complete(regionName, space, work), space -> settle(regionName, space));
     timestamps = store;
     return store;
   }

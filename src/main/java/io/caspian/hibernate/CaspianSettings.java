@@ -27,6 +27,9 @@ import org.hibernate.cache.CacheException;
  *   servers (default 1000): a cluster clock that memcached lost is rebuilt this far ahead of the rebuilding node's
  *   own time, so it never goes back below a value another node issued; see {@link ClusterClock}</td></tr>
  *   <tr><td>{@value #LOCK_TIMEOUT}</td><td>seconds after which a soft lock or an in-flight writer is presumed dead (default 60)</td></tr>
+ *   <tr><td>{@value #ASYNC_COMPLETION}</td><td>whether a transaction's cache work after its commit (publishing or
+ *   releasing its soft locks, the tables' commit stamps) runs in the background once the transaction has returned
+ *   (default true; its locks protect the keys until then, see {@link CompletionQueue}); false runs it before</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>extra ObjectInputFilter patterns ({@code ;}-separated) for cached values, e.g. your domain's enum packages</td></tr>
  * </table>
  */
@@ -41,7 +44,8 @@ public record CaspianSettings(
     Duration lockTimeout,
     String serializationAllow,
     Duration clockMaxLag,
-    Duration clockMaxSkew) {
+    Duration clockMaxSkew,
+    boolean asyncCompletion) {
 
   public static final String PREFIX = "hibernate.cache.caspian.";
   public static final String SERVERS = PREFIX + "servers";
@@ -55,6 +59,7 @@ public record CaspianSettings(
   public static final String SERIALIZATION_ALLOW = PREFIX + "serialization.allow";
   public static final String CLOCK_MAX_LAG = PREFIX + "clock.max_lag";
   public static final String CLOCK_MAX_SKEW = PREFIX + "clock.max_skew";
+  public static final String ASYNC_COMPLETION = PREFIX + "async_completion";
   public static final String DEFAULT_NAMESPACE = "hibernate";
   /**
    * A lagging caching timestamp is always on the safe side (newer entries are misses, never the reverse), and under
@@ -106,7 +111,8 @@ public record CaspianSettings(
         lockTimeout,
         string(config, SERIALIZATION_ALLOW),
         Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, DEFAULT_CLOCK_MAX_LAG_MILLIS)),
-        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_SKEW, 1000)));
+        Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_SKEW, 1000)),
+        bool(config, ASYNC_COMPLETION, true));
     settings.checkExpiriesOutliveLocks();
     return settings;
   }
@@ -185,6 +191,17 @@ public record CaspianSettings(
   private static String string(Map<String, ?> config, String key) {
     Object value = config.get(key);
     return value == null ? null : value.toString().trim();
+  }
+
+  private static boolean bool(Map<String, ?> config, String key, boolean fallback) {
+    String value = string(config, key);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new CacheException(key + " must be true or false, got '" + value + "'");
   }
 
   private static long nonNegativeLong(Map<String, ?> config, String key, long fallback) {

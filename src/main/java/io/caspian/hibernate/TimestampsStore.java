@@ -17,6 +17,8 @@ public final class TimestampsStore implements StorageAccess {
   private final ClusterClock clock;
   private final long writerTimeoutTicks;
   private final Runnable onLostCommit;
+  private final java.util.function.BiConsumer<String, Runnable> afterCommit;
+  private final java.util.function.Consumer<String> settle;
   /** The cache as a Caspian cache, for the stamp and the state read in one round trip; null when it is not one. */
   private final io.caspian.jcache.ServerAwareCache<Object, Object> servers;
 
@@ -25,6 +27,17 @@ public final class TimestampsStore implements StorageAccess {
    *                     be served once the table's writer count times out, so the query-results region is emptied
    */
   public TimestampsStore(Cache<Object, Object> cache, ClusterClock clock, long writerTimeoutTicks, Runnable onLostCommit) {
+    this(cache, clock, writerTimeoutTicks, onLostCommit, (space, work) -> work.run(), space -> { });
+  }
+
+  /**
+   * @param afterCommit runs a transaction's commit records; the writer's lease keeps the table's query results stale
+   *     until they land, so they may run after the transaction has returned (see {@link CompletionQueue})
+   */
+  TimestampsStore(Cache<Object, Object> cache, ClusterClock clock, long writerTimeoutTicks, Runnable onLostCommit,
+      java.util.function.BiConsumer<String, Runnable> afterCommit, java.util.function.Consumer<String> settle) {
+    this.afterCommit = afterCommit;
+    this.settle = settle;
     this.cache = cache;
     this.clock = clock;
     this.writerTimeoutTicks = writerTimeoutTicks;
@@ -43,6 +56,7 @@ public final class TimestampsStore implements StorageAccess {
 
   @Override
   public Object getFromCache(Object key, SharedSessionContractImplementor session) {
+    settle.accept((String) key); // this node's own commit of the table first: its query results then see it
     try {
       Object state = cache.get(key);
       if (!(state instanceof TableState)) {
@@ -102,10 +116,12 @@ public final class TimestampsStore implements StorageAccess {
     } else {
       boolean counted = tx == null || tx.uncountWriter(space);
       LockId writer = tx == null ? null : tx.writerId();
-      if (!applyStamped(space, commit -> new Change(counted ? Change.END : Change.COMMIT_ONLY, commit, clock.now(),
-          writer))) {
-        onLostCommit.run();
-      }
+      afterCommit.accept(space, () -> {
+        if (!applyStamped(space, commit -> new Change(counted ? Change.END : Change.COMMIT_ONLY, commit, clock.now(),
+            writer))) {
+          onLostCommit.run();
+        }
+      });
     }
   }
 

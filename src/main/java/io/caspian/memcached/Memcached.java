@@ -38,8 +38,8 @@ public final class Memcached implements AutoCloseable {
   private final net.spy.memcached.NodeLocator locator;
   private RestartWatch restartWatch;
 
-  /** Per thread, how many times it waited for memcached (see {@link #countRoundTrip}). */
-  private static final ThreadLocal<long[]> WAITS = ThreadLocal.withInitial(() -> new long[1]);
+  /** Per thread: how many times it waited for memcached (see {@link #countRoundTrip}), and whether it is background. */
+  private static final ThreadLocal<long[]> WAITS = ThreadLocal.withInitial(() -> new long[2]);
 
   public Memcached(MemcachedSettings settings) {
     this.settings = settings;
@@ -456,7 +456,19 @@ public final class Memcached implements AutoCloseable {
    */
   private void countRoundTrip() {
     stats.roundTrips.increment();
-    WAITS.get()[0]++;
+    long[] waits = WAITS.get();
+    waits[0]++;
+    if (waits[1] != 0) {
+      stats.backgroundRoundTrips.increment();
+    }
+  }
+
+  /**
+   * Counts the calling thread's round trips as background ones too ({@link TransportStats#backgroundRoundTrips()}):
+   * for threads that do work no application thread waits for.
+   */
+  public static void markBackgroundThread() {
+    WAITS.get()[1] = 1;
   }
 
   private static long waitsSoFar() {

@@ -12,6 +12,7 @@ public final class TransportStats {
   final LongAdder undecodable = new LongAdder();
   final LongAdder failures = new LongAdder();
   final LongAdder roundTrips = new LongAdder();
+  final LongAdder backgroundRoundTrips = new LongAdder();
 
   /**
    * Times a caller waited for memcached: one per request, one per multi-get however many servers it asks in
@@ -20,6 +21,14 @@ public final class TransportStats {
    */
   public long roundTrips() {
     return roundTrips.sum();
+  }
+
+  /**
+   * The part of {@link #roundTrips()} waited for by background threads (see {@link Memcached#markBackgroundThread()}),
+   * which no application thread waits for.
+   */
+  public long backgroundRoundTrips() {
+    return backgroundRoundTrips.sum();
   }
 
   /** CAS or add attempts that lost to another writer. */

@@ -39,6 +39,7 @@ class CaspianSmokeTest {
       assertEquals(before + 1, hits(nodes.b), "second read on B is a cache hit");
 
       nodes.a.inTransaction(s -> s.find(Item.class, 1L).setName("second"));
+      Completions.await(nodes.a); // A publishes in the background after its commit: the key is a miss until then
       long beforeUpdate = hits(nodes.b);
       assertEquals("second", nodes.b.fromTransaction(s -> s.find(Item.class, 1L)).getName());
       assertEquals(beforeUpdate + 1, hits(nodes.b), "A published its update to the cache");
@@ -60,6 +61,9 @@ class CaspianSmokeTest {
       assertEquals(queryHits + 1, nodes.b.getStatistics().getQueryCacheHitCount(), "cached result served");
 
       nodes.a.inTransaction(s -> s.find(Item.class, 2L).setName("y"));
+      // A records its commit in the background after its transaction returned; its writer lease keeps results over
+      // the table stale until then. Wait for it, so that what follows is about B's timestamps
+      Completions.await(nodes.a);
       assertEquals(List.of("y"),
           nodes.b.fromTransaction(s -> s.createQuery(hql, String.class).setCacheable(true).list()),
           "A's commit makes B's cached result stale");

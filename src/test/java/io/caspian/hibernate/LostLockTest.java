@@ -46,6 +46,7 @@ class LostLockTest {
         dropRegion(ns, access.getRegion().getName());
         access.unlockItem(session, key, lock);
       }
+      Completions.await(node); // the release runs after the transaction, in the background
       assertEquals(1, factory.getLostLockCount());
     }
   }

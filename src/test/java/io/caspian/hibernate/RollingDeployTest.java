@@ -109,6 +109,7 @@ class RollingDeployTest {
       addEntry(account, newInstance(V2, "Entry", "label", "a", "note", "x"));
       s.persist(account);
     });
+    Completions.await(newNode);
     assertEquals("100 first [a/x]", newAccount(newNode), "new caches entity and collection");
 
     assertRead("100 first [a/x]", 2, newNode2, () -> newAccount(newNode2),

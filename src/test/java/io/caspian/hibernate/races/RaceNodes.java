@@ -37,7 +37,10 @@ final class RaceNodes implements AutoCloseable {
         .setProperty("hibernate.cache.use_second_level_cache", "true")
         .setProperty("hibernate.cache.use_query_cache", "true");
     if (kind == Kind.CASPIAN) {
-      c.setProperty(CaspianSettings.SERVERS, servers).setProperty(CaspianSettings.NAMESPACE, "race" + id);
+      c.setProperty(CaspianSettings.SERVERS, servers).setProperty(CaspianSettings.NAMESPACE, "race" + id)
+          // the interleavings call the access strategies step by step and check each step's effect at once; the
+          // background completion is a scheduling layer above those steps (CompletionQueueTest)
+          .setProperty(CaspianSettings.ASYNC_COMPLETION, "false");
       c.getProperties().put("hibernate.cache.region.factory_class", new PausingCaspianRegionFactory(pause));
     } else {
       c.getProperties().put("hibernate.cache.region.factory_class",
