@@ -36,7 +36,7 @@ public final class BenchRunner {
   /** The anchor of every ratio: a raw spymemcached get. */
   private static final String ANCHOR = "getRaw";
   /** Only at one thread: the variants kept for the goals of issue 9. */
-  private static final String ONE_THREAD_ONLY = "(findCaspian|findStock|findNoCache|findTxCaspianClockPerTx)";
+  private static final String ONE_THREAD_ONLY = "(find(Caspian|Stock|Hazelcast|Redisson|NoCache)|findTxCaspianClockPerTx)";
   private static final int[] THREADS = {1, 8};
 
   private static final String[] PROVIDERS = {"Raw", "Caspian", "Stock", "Hazelcast", "Redisson", "NoCache"};

@@ -349,6 +349,16 @@ public class HibernateBenchmark {
   }
 
   @Benchmark
+  public Object findHazelcast(Hazelcast db) {
+    return find(db);
+  }
+
+  @Benchmark
+  public Object findRedisson(Redisson db) {
+    return find(db);
+  }
+
+  @Benchmark
   public Object findNoCache(NoCache db) {
     return find(db);
   }
