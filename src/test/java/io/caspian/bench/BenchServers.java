@@ -40,10 +40,6 @@ final class BenchServers {
 
   /** A started server: its {@code 127.0.0.1:port} address and how to stop it. */
   record Server(String address, AutoCloseable stop) implements AutoCloseable {
-    int port() {
-      return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-    }
-
     @Override
     public void close() {
       try {
@@ -65,6 +61,11 @@ final class BenchServers {
       Runtime.getRuntime().addShutdownHook(new Thread(s::close));
       return s;
     }).address();
+  }
+
+  /** The port of a {@code 127.0.0.1:port} address. */
+  static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   /** The JDBC URL of an in-memory H2 database named {@code name} on the H2 TCP server. */

@@ -81,7 +81,7 @@ public class JCacheBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
       String address = BenchServers.address(BenchServers.MEMCACHED);
-      client = RawSpymemcached.connect(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+      client = RawSpymemcached.connect(BenchServers.port(address));
       value = new byte[caspianEntryBytes(address)];
       client.set("raw-hit", 0, value).get();
       for (int i = 0; i < SLOTS; i++) {
