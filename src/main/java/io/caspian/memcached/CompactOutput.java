@@ -31,7 +31,13 @@ public final class CompactOutput {
   /** Whether {@code value} is written without Java serialization at its top level. */
   static boolean isCompact(Object value, TypeAdapters adapters) {
     return value == null || BUILT_IN.containsKey(value.getClass()) || value instanceof Enum<?>
-        || adapters.forClass(value.getClass()) != null;
+        || adapterFor(value, adapters) != null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static TypeAdapter<?> adapterFor(Object value, TypeAdapters adapters) {
+    TypeAdapter<Object> adapter = (TypeAdapter<Object>) adapters.forClass(value.getClass());
+    return adapter != null && adapter.handles(value) ? adapter : null;
   }
 
   /**
@@ -53,7 +59,7 @@ public final class CompactOutput {
       writeString(constant.getDeclaringClass().getName());
       writeString(constant.name());
     } else {
-      TypeAdapter<?> adapter = adapters.forClass(value.getClass());
+      TypeAdapter<?> adapter = adapterFor(value, adapters);
       if (adapter != null) {
         writeAdapted(adapter, value);
       } else {

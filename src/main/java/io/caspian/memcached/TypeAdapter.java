@@ -22,6 +22,14 @@ public interface TypeAdapter<T> {
   Class<T> type();
 
   /**
+   * Whether this adapter writes {@code value}; when not, it is written as any unknown value (Java serialization).
+   * For values whose shape the adapter cannot represent (e.g. a field of an unexpected kind).
+   */
+  default boolean handles(T value) {
+    return true;
+  }
+
+  /**
    * Writes {@code value}'s fields.
    *
    * @throws CodecException if a field cannot be written
