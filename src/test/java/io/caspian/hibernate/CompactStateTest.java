@@ -100,7 +100,8 @@ class CompactStateTest {
     assertTrue(Arrays.deepEquals(state, back.getDisassembledState()), Arrays.deepToString(back.getDisassembledState()));
     assertEquals("com.shop.Account", back.getSubclass());
     assertEquals(3, back.getVersion());
-    StandardCacheEntryImpl unversioned = (StandardCacheEntryImpl) roundTrip(entityEntry(new Serializable[0], "X", null));
+    StandardCacheEntryImpl unversioned =
+        (StandardCacheEntryImpl) roundTrip(entityEntry(new Serializable[0], "X", null));
     assertNull(unversioned.getVersion());
     assertEquals(0, unversioned.getDisassembledState().length);
 

@@ -78,7 +78,8 @@ class CompactEntryTest {
       assertEquals('K', item[0]);
       byte[] small = manager.unwrap(Memcached.class).get(encoder.encode(encoder.cachePrefix("c"),
           UUID.nameUUIDFromBytes(new byte[] {1}), k -> null));
-      // 'K', eternal deadline, key length, UUID key (1 + 1 + 16), Serializable[] {"a", 1} (tag, array, count, "a" in 3, 1 in 2)
+      // 'K', eternal deadline, key length, UUID key (1 + 1 + 16), Serializable[] {"a", 1} (tag, array, count,
+      // "a" in 3, 1 in 2)
       assertEquals(1 + 1 + 1 + 18 + 8, small.length);
       Map<Object, Object> all = new HashMap<>();
       cache.forEach(e -> all.put(e.getKey(), e.getValue()));
