@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.memcached.TypeAdapters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,12 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
           .getCacheManager(parsed.cacheManagerUri(), loader, parsed.cacheManagerProperties());
     } catch (RuntimeException e) {
       throw new CacheException("Caspian could not start its memcached CacheManager with " + parsed, e);
+    }
+    if (manager.getProperties().get(TypeAdapters.PROPERTY) != CaspianTypeAdapters.all()) {
+      // the provider hands out one manager per URI and class loader: one made earlier by other code lacks them
+      LOG.log(System.Logger.Level.WARNING, () -> "the JCache CacheManager " + parsed.cacheManagerUri()
+          + " was created before this SessionFactory, without Caspian's type adapters: this node stores region"
+          + " entries with Java serialization and reads entries other nodes stored compactly as misses");
     }
     this.settings = parsed;
     this.cacheManager = manager;

@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.memcached.TypeAdapters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,6 +178,8 @@ public record CaspianSettings(
         ? BUILT_IN_ALLOW
         : BUILT_IN_ALLOW + ";" + serializationAllow;
     properties.setProperty("caspian.serialization.allow", allow);
+    // region entries and keys in the compact format rather than Java serialization
+    properties.put(TypeAdapters.PROPERTY, CaspianTypeAdapters.ALL);
     return properties;
   }
 

@@ -3,6 +3,7 @@ package io.caspian.jcache;
 import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
+import io.caspian.memcached.TypeAdapters;
 import io.caspian.memcached.ValueCodec;
 import java.net.URI;
 import java.util.Collections;
@@ -26,7 +27,9 @@ import javax.cache.spi.CachingProvider;
  * namespace, in any JVM, share their entries; each manager has its own client connection.
  *
  * <p>URI form: {@code memcached://host:port[,host:port...][/namespace]}. Properties may set the transport keys of
- * {@link MemcachedSettings} (timeout, SASL, value size, compression, serialization allow-list, namespace).
+ * {@link MemcachedSettings} (timeout, SASL, value size, compression, serialization allow-list, namespace), and
+ * {@link TypeAdapters#PROPERTY} may hold a {@link TypeAdapters} instance: types its values and keys are written
+ * with, compactly, besides the built-in ones.
  */
 public final class CaspianCacheManager implements CacheManager {
   private final CaspianCachingProvider provider;
@@ -50,7 +53,7 @@ public final class CaspianCacheManager implements CacheManager {
     this.settings = ManagerUri.settings(uri, this.properties);
     this.memcached = new Memcached(settings);
     this.keyEncoder = new KeyEncoder(settings.namespace());
-    this.valueCodec = new ValueCodec(settings);
+    this.valueCodec = new ValueCodec(settings, TypeAdapters.from(this.properties));
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "caspian-loader");
       t.setDaemon(true);

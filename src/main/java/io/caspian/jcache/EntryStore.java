@@ -69,7 +69,7 @@ final class EntryStore<K, V> {
 
   private String encode(K key) {
     try {
-      return keyEncoder.encode(prefix, key, codec::keyBytes);
+      return keyEncoder.encode(prefix, key, codec::keyIdentity);
     } catch (CodecException e) {
       throw unstorableKey(key, e);
     }

@@ -11,44 +11,100 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.zip.DataFormatException;
 import java.util.zip.DeflaterOutputStream;
+import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 /**
- * Turns values into bytes and back, by value: Java serialization, deflated above a threshold, read back only through
- * the {@link SerializationFilter} allow-list and with a class loader of the caller's choosing.
+ * Turns values into bytes and back, by value: a compact binary format for the types it knows, Java serialization
+ * for the rest, deflated above a threshold; Java serialization is read back only through the
+ * {@link SerializationFilter} allow-list and with a class loader of the caller's choosing.
  *
- * <p>Format: one tag byte ({@code 1} plain, {@code 2} deflated), then the serialization stream. Any other first
- * byte is a {@link CodecException}: bytes written by something else are never handed to the deserializer.
+ * <p>Format: one tag byte, then the payload. {@code 1}: a Java serialization stream; {@code 2}: the same, deflated;
+ * {@code 3}: a compact value ({@link CompactFormat}); {@code 4}: the same, deflated. A value whose own class is
+ * neither built into the compact format nor handled by one of the codec's {@link TypeAdapters} is written as
+ * {@code 1}/{@code 2}, as earlier versions did; inside a compact value such a value is embedded as a Java
+ * serialization stream, read through the same filter. Any other first byte is a {@link CodecException}: bytes
+ * written by something else are never handed to the deserializer.
+ *
+ * <p>A compact value is read without {@code ObjectInputStream} unless it embeds such a stream, and with every length
+ * checked against the bytes left and bounded nesting, so a crafted item fails fast instead of allocating what its
+ * length prefixes claim.
  */
 public final class ValueCodec {
   private static final byte PLAIN = 1;
   private static final byte DEFLATED = 2;
+  private static final byte COMPACT = 3;
+  private static final byte COMPACT_DEFLATED = 4;
 
   private final ObjectInputFilter filter;
+  private final Predicate<String> allowedClassNames;
+  private final TypeAdapters adapters;
   private final int compressionThreshold;
   private final long maxInflatedBytes;
 
   public ValueCodec(MemcachedSettings settings) {
-    this(settings.serializationAllow(), settings.compressionThreshold(), settings.maxValueBytes());
+    this(settings, TypeAdapters.NONE);
+  }
+
+  /** A codec that also writes the types of {@code adapters} compactly. */
+  public ValueCodec(MemcachedSettings settings, TypeAdapters adapters) {
+    this(settings.serializationAllow(), settings.compressionThreshold(), settings.maxValueBytes(), adapters);
   }
 
   public ValueCodec(String allow, int compressionThreshold, int maxValueBytes) {
+    this(allow, compressionThreshold, maxValueBytes, TypeAdapters.NONE);
+  }
+
+  public ValueCodec(String allow, int compressionThreshold, int maxValueBytes, TypeAdapters adapters) {
     // a deflated item may legitimately expand a lot, but not without bound (a crafted item must not exhaust memory)
     this.maxInflatedBytes = Math.max(64L * 1024 * 1024, 32L * maxValueBytes);
     this.filter = SerializationFilter.create(allow, maxInflatedBytes);
+    this.allowedClassNames = SerializationFilter.classNames(allow);
+    this.adapters = Objects.requireNonNull(adapters, "adapters");
     this.compressionThreshold = compressionThreshold;
   }
 
+  /** The adapters this codec writes and reads compactly. */
+  public TypeAdapters adapters() {
+    return adapters;
+  }
+
   /**
-   * Serializes a value.
+   * Encodes a value: compactly when its class is built in or adapted, else with Java serialization.
+   *
+   * @throws CodecException if the value (or something it references) is neither compact nor serializable
+   */
+  public byte[] encode(Object value) {
+    if (!CompactOutput.isCompact(value, adapters)) {
+      return encodeSerialized(value);
+    }
+    CompactOutput out = new CompactOutput(adapters, 128);
+    out.writeTag(COMPACT);
+    out.writeValue(value);
+    byte[] compact = out.toByteArray();
+    if (compressionThreshold > 0 && compact.length > compressionThreshold) {
+      byte[] deflated = deflate(COMPACT_DEFLATED, compact, 1);
+      if (deflated.length < compact.length) {
+        return deflated;
+      }
+    }
+    return compact;
+  }
+
+  /**
+   * Encodes a value with Java serialization alone, as versions before the compact format did: a stable form for
+   * hashing a key into its memcached key, unchanged by this format or by which adapters a node registers.
    *
    * @throws CodecException if the value (or something it references) is not serializable
    */
-  public byte[] encode(Object value) {
+  public byte[] encodeSerialized(Object value) {
     byte[] plain = serialize(value);
     if (compressionThreshold > 0 && plain.length > compressionThreshold) {
-      byte[] deflated = deflate(plain);
+      byte[] deflated = deflate(DEFLATED, plain, 0);
       if (deflated.length < plain.length) {
         return deflated;
       }
@@ -60,21 +116,76 @@ public final class ValueCodec {
   }
 
   /**
-   * Deserializes bytes written by {@link #encode}.
+   * Decodes bytes written by {@link #encode} or {@link #encodeSerialized}, by this version or an earlier one.
    *
-   * @throws RejectedClassException if the stream names a class the allow-list does not admit
+   * @throws RejectedClassException if the bytes name a class the allow-list does not admit
    * @throws CodecException if the bytes are not a value written by this codec
    */
   public Object decode(byte[] bytes, ClassLoader classLoader) {
     if (bytes == null || bytes.length < 2) {
       throw new CodecException("not a Caspian value: " + (bytes == null ? "null" : bytes.length + " bytes"));
     }
-    InputStream in = new ByteArrayInputStream(bytes, 1, bytes.length - 1);
-    if (bytes[0] == DEFLATED) {
-      in = new InflaterInputStream(in);
-    } else if (bytes[0] != PLAIN) {
-      throw new CodecException("not a Caspian value: unknown format tag " + bytes[0]);
+    return switch (bytes[0]) {
+      case PLAIN -> deserialize(new ByteArrayInputStream(bytes, 1, bytes.length - 1), classLoader);
+      case DEFLATED -> deserialize(new InflaterInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1)),
+          classLoader);
+      case COMPACT -> decodeCompact(bytes, 1, bytes.length, classLoader);
+      case COMPACT_DEFLATED -> {
+        byte[] inflated = inflate(bytes);
+        yield decodeCompact(inflated, 0, inflated.length, classLoader);
+      }
+      default -> throw new CodecException("not a Caspian value: unknown format tag " + bytes[0]);
+    };
+  }
+
+  private Object decodeCompact(byte[] bytes, int offset, int limit, ClassLoader classLoader) {
+    CompactInput in = new CompactInput(bytes, offset, limit, this, classLoader);
+    Object value;
+    try {
+      value = in.readValue();
+    } catch (CodecException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a constructor or factory refused what the bytes said (a date out of range, an adapter's invariant)
+      throw new CodecException("corrupt compact value: " + e, e);
     }
+    if (!in.atEnd()) {
+      throw new CodecException("corrupt compact value: bytes after the value");
+    }
+    return value;
+  }
+
+  /** Reads a Java serialization stream embedded in a compact value, through the filter. */
+  Object deserialize(byte[] bytes, int offset, int length, ClassLoader classLoader) {
+    return deserialize(new ByteArrayInputStream(bytes, offset, length), classLoader);
+  }
+
+  /**
+   * The enum class named in a compact value, loaded only if the allow-list admits its name (loading a class can run
+   * code, so the check comes first, as the serialization filter's does for streams).
+   */
+  Class<?> enumClass(String name, ClassLoader classLoader) {
+    if (!allowedClassNames.test(name)) {
+      throw new RejectedClassException("class not allowed by " + MemcachedSettings.SERIALIZATION_ALLOW + ": " + name,
+          null);
+    }
+    Class<?> type;
+    try {
+      type = Class.forName(name, false, classLoader != null ? classLoader : ValueCodec.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      try {
+        type = Class.forName(name, false, ValueCodec.class.getClassLoader());
+      } catch (ClassNotFoundException again) {
+        throw new CodecException("cannot decode, class not found: " + name, again);
+      }
+    }
+    if (!type.isEnum()) {
+      throw new CodecException("corrupt compact value: " + name + " is not an enum");
+    }
+    return type;
+  }
+
+  private Object deserialize(InputStream in, ClassLoader classLoader) {
     try (ObjectInputStream ois = new LoaderObjectInputStream(in, classLoader)) {
       ois.setObjectInputFilter(filter);
       return ois.readObject();
@@ -91,7 +202,32 @@ public final class ValueCodec {
     }
   }
 
-  private static byte[] serialize(Object value) {
+  /** Inflates a tag-4 item, refusing to grow past the bound a crafted item could otherwise push it to. */
+  private byte[] inflate(byte[] bytes) {
+    Inflater inflater = new Inflater();
+    try {
+      inflater.setInput(bytes, 1, bytes.length - 1);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(bytes.length * 4, 64 * 1024));
+      byte[] chunk = new byte[8192];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(chunk);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new CodecException("corrupt compact value: truncated deflate stream");
+        }
+        if (out.size() + n > maxInflatedBytes) {
+          throw new CodecException("compact value inflates past " + maxInflatedBytes + " bytes");
+        }
+        out.write(chunk, 0, n);
+      }
+      return out.toByteArray();
+    } catch (DataFormatException e) {
+      throw new CodecException("corrupt compact value: " + e.getMessage(), e);
+    } finally {
+      inflater.end();
+    }
+  }
+
+  static byte[] serialize(Object value) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
       oos.writeObject(value);
@@ -103,11 +239,12 @@ public final class ValueCodec {
     return bytes.toByteArray();
   }
 
-  private static byte[] deflate(byte[] plain) {
+  /** {@code tag}, then {@code plain} from {@code offset} deflated. */
+  private static byte[] deflate(byte tag, byte[] plain, int offset) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(plain.length / 2 + 16);
-    bytes.write(DEFLATED);
+    bytes.write(tag);
     try (OutputStream out = new DeflaterOutputStream(bytes)) {
-      out.write(plain);
+      out.write(plain, offset, plain.length - offset);
     } catch (IOException e) {
       throw new CodecException("cannot compress", e);
     }
