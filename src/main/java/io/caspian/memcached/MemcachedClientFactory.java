@@ -16,9 +16,10 @@ import net.spy.memcached.auth.AuthDescriptor;
 /** Builds the spymemcached client the way Caspian needs it. */
 public final class MemcachedClientFactory {
   static {
-    // spymemcached logs every reconnect attempt to stderr by default; route it to java.util.logging instead
+    // spymemcached logs every reconnect attempt to stderr by default; route it to java.util.logging instead, through
+    // a logger that checks the level before doing any work (see SpyLogger)
     if (System.getProperty("net.spy.log.LoggerImpl") == null) {
-      System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
+      System.setProperty("net.spy.log.LoggerImpl", SpyLogger.class.getName());
     }
   }
 
