@@ -92,7 +92,7 @@ public final class AppNode {
     http.createContext("/stale", e -> node.respond(e, q -> node.audit(ids(q))));
     http.createContext("/cached", e -> node.respond(e, q -> Boolean.toString(node.isCacheable(id(q)))));
     http.createContext("/hits", e -> node.respond(e, q -> node.hits()));
-    http.createContext("/roundtrips", e -> node.respond(e, q -> Long.toString(node.roundTrips())));
+    http.createContext("/roundtrips", e -> node.respond(e, q -> node.roundTrips()));
     http.start();
     System.out.println("PORT " + http.getAddress().getPort());
     System.out.flush();
@@ -218,17 +218,23 @@ public final class AppNode {
     return factory.getStatistics().getSecondLevelCacheHitCount() > before;
   }
 
-  /** "hits misses": entity, collection, natural-id and query cache together. */
-  /** Times this node waited for memcached (a multi-get counts once), whichever region factory runs over Caspian. */
-  private long roundTrips() {
+  /**
+   * "all background": times this node waited for memcached (a multi-get counts once), and how many of those were
+   * waited for by background threads (transaction completions after the transaction returned), whichever region
+   * factory runs over Caspian.
+   */
+  private String roundTrips() {
     Object regionFactory = factory.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class).getCache()
         .getRegionFactory();
     if (regionFactory instanceof io.caspian.hibernate.CaspianRegionFactory caspian) {
-      return caspian.getMemcachedRoundTrips();
+      return caspian.getMemcachedRoundTrips() + " " + caspian.getMemcachedBackgroundRoundTrips();
     }
-    return ((org.hibernate.cache.jcache.internal.JCacheRegionFactory) regionFactory).getCacheManager()
-        .unwrap(io.caspian.memcached.Memcached.class).stats().roundTrips();
+    io.caspian.memcached.TransportStats stats = ((org.hibernate.cache.jcache.internal.JCacheRegionFactory)
+        regionFactory).getCacheManager().unwrap(io.caspian.memcached.Memcached.class).stats();
+    return stats.roundTrips() + " " + stats.backgroundRoundTrips();
   }
+
+  /** "hits misses": entity, collection, natural-id and query cache together. */
 
   private String hits() {
     Statistics st = factory.getStatistics();

@@ -182,14 +182,19 @@ final class Cluster implements AutoCloseable {
     return memcachedStats(COUNTED_STATS);
   }
 
-  /** Times the application nodes waited for memcached so far (see {@code AppNode#roundTrips}); dead nodes count 0. */
-  long roundTrips() {
-    long total = 0;
+  /**
+   * Times the application nodes waited for memcached so far, and of those the background threads' (see
+   * {@code AppNode#roundTrips}); dead nodes count 0.
+   */
+  long[] roundTrips() {
+    long[] total = new long[2];
     for (int node = 0; node < size(); node++) {
       try {
-        total += Long.parseLong(call(node, "/roundtrips").trim());
+        String[] answer = call(node, "/roundtrips").trim().split(" ");
+        total[0] += Long.parseLong(answer[0]);
+        total[1] += Long.parseLong(answer[1]);
       } catch (Exception e) {
-        // a killed or restarting node: its count is missing from this sample
+        // a killed or restarting node (or one of an earlier release): its count is missing from this sample
       }
     }
     return total;

@@ -103,16 +103,17 @@ public final class ClusterDemo {
 
   static String table(List<Scenario.Report> reports) {
     StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-        "%-8s %5s %-15s %8s %7s %6s %7s %9s %6s %11s %13s %12s %11s %10s %11s%n", "cache", "nodes", "fault", "requests",
+        "%-8s %5s %-15s %8s %7s %6s %7s %9s %6s %11s %13s %12s %11s %10s %11s %7s%n", "cache", "nodes", "fault", "requests",
         "req/s", "hit%", "writes", "conflicts", "errors", "stale reads", "stale entries", "lost updates",
-        "uncacheable", "mc ops/req", "mc RTs/req"));
+        "uncacheable", "mc ops/req", "mc RTs/req", "waited"));
     for (Scenario.Report r : reports) {
       Workload.Result l = r.load();
-      t.append(String.format(Locale.ROOT, "%-8s %5d %-15s %8d %7.0f %6.1f %7d %9d %6d %11d %13d %12d %11d %10.1f %11.1f%n",
+      t.append(String.format(Locale.ROOT,
+          "%-8s %5d %-15s %8d %7.0f %6.1f %7d %9d %6d %11d %13d %12d %11d %10.1f %11.1f %7.1f%n",
           r.regionFactory(), r.nodes(), r.fault(), l.requests(), l.throughput(),
           100 * l.timeline().meanHitRatio(0, Integer.MAX_VALUE), l.writes(), l.conflicts(), l.errors(),
           l.staleReadCount(), r.audit().staleEntries(), r.audit().lostUpdates(), r.audit().uncacheable(),
-          r.memcachedOpsPerRequest(), r.roundTripsPerRequest()));
+          r.memcachedOpsPerRequest(), r.roundTripsPerRequest(), r.waitedRoundTripsPerRequest()));
     }
     return t.toString();
   }

@@ -23,7 +23,7 @@ final class Scenario {
 
   /** The outcome of a run. */
   record Report(String regionFactory, int nodes, String fault, Workload.Result load, Cluster.Audit audit,
-      double memcachedOpsPerRequest, double roundTripsPerRequest) {
+      double memcachedOpsPerRequest, double roundTripsPerRequest, double waitedRoundTripsPerRequest) {
     String line() {
       Timeline t = load.timeline();
       int mark = t.firstMark();
@@ -31,10 +31,11 @@ final class Scenario {
           " faultMaxLatency=%.0fms hitRatioBefore=%.0f%% recovery=%ds", t.maxLatencyMillis(mark, mark + 5),
           100 * t.meanHitRatio(0, mark), t.recoverySeconds(mark, 0.8));
       return String.format("%-7s %-22s requests=%d (%.0f/s) writes=%d conflicts=%d staleReads=%s staleEntries="
-              + "%d/%d/%d uncacheable=%d memcachedOpsPerRequest=%.1f roundTripsPerRequest=%.1f lostUpdates=%d unacknowledged=%d errors=%d (server %d) failovers=%d hitRatio=%.0f%%%s%s",
+              + "%d/%d/%d uncacheable=%d memcachedOpsPerRequest=%.1f roundTripsPerRequest=%.1f (waited %.1f) lostUpdates=%d unacknowledged=%d errors=%d (server %d) failovers=%d hitRatio=%.0f%%%s%s",
           regionFactory, fault, load.requests(), load.throughput(), load.writes(), load.conflicts(),
           load.staleReads(), audit.staleEntities(), audit.staleCollections(), audit.staleQueries(),
-          audit.uncacheable(), memcachedOpsPerRequest, roundTripsPerRequest, audit.lostUpdates(), audit.unacknowledgedCommits(), load.errors(), load.serverErrors(), load.failovers(),
+          audit.uncacheable(), memcachedOpsPerRequest, roundTripsPerRequest, waitedRoundTripsPerRequest,
+          audit.lostUpdates(), audit.unacknowledgedCommits(), load.errors(), load.serverErrors(), load.failovers(),
           100 * t.meanHitRatio(0, Integer.MAX_VALUE), faultPart,
           load.firstError() == null ? "" : " firstError=" + load.firstError());
     }
@@ -47,7 +48,7 @@ final class Scenario {
     try (Cluster cluster = new Cluster(shape.nodes(), shape.memcachedServers(), shape.memcachedMb(), regionFactory)) {
       Workload workload = Workload.on(cluster);
       long opsBefore = cluster.memcachedOps();
-      long tripsBefore = cluster.roundTrips();
+      long[] tripsBefore = cluster.roundTrips();
       CompletableFuture<Workload.Result> running = CompletableFuture.supplyAsync(() -> {
         try {
           return workload.run(plan, progress);
@@ -62,9 +63,12 @@ final class Scenario {
       Workload.Result result = running.get(10, TimeUnit.MINUTES);
       double opsPerRequest = (double) (cluster.memcachedOps() - opsBefore) / result.requests();
       // a node restarted by a fault starts counting from zero: the figure is then a lower bound
-      double tripsPerRequest = (double) Math.max(0, cluster.roundTrips() - tripsBefore) / result.requests();
+      long[] tripsAfter = cluster.roundTrips();
+      long trips = Math.max(0, tripsAfter[0] - tripsBefore[0]);
+      long waited = Math.max(0, trips - (tripsAfter[1] - tripsBefore[1]));
       Report report = new Report(regionFactory, shape.nodes(), faultName, result,
-          cluster.audit(result.acknowledgedIncrements()), opsPerRequest, tripsPerRequest);
+          cluster.audit(result.acknowledgedIncrements()), opsPerRequest, (double) trips / result.requests(),
+          (double) waited / result.requests());
       System.out.println(report.line());
       return report;
     }
