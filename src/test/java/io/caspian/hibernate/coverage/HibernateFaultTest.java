@@ -51,9 +51,15 @@ class HibernateFaultTest {
       // the resumed node still holds v1, unlocked: A owes the region an eviction and settles it before its next use
       assertEquals("v2", name(a));
       assertEquals("v2", name(b), "B is not served the value A's write replaced");
-      hits = b.getStatistics().getSecondLevelCacheHitCount();
-      assertEquals("v2", name(b));
-      assertTrue(b.getStatistics().getSecondLevelCacheHitCount() > hits, "and the region caches again");
+      // and the region caches again: B's load right after the eviction may be refused (its transaction's timestamp,
+      // the clock value B last saw, can predate the eviction: always the safe side), the next one is not
+      hits = 0;
+      for (int read = 0; read < 5 && hits == 0; read++) {
+        long before = b.getStatistics().getSecondLevelCacheHitCount();
+        assertEquals("v2", name(b), "never stale");
+        hits = b.getStatistics().getSecondLevelCacheHitCount() - before;
+      }
+      assertTrue(hits > 0, "and the region caches again");
     }
   }
 
