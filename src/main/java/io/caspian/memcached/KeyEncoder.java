@@ -61,9 +61,13 @@ public final class KeyEncoder {
     return cachePrefix + "x:" + readableHint(s) + ':' + sha256('s', s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A cache or namespace name as it appears inside keys: itself when short and safe, else a hash. */
+  /**
+   * A cache or namespace name as it appears inside keys: itself when short and safe, else a hash. A hashed name
+   * starts with {@code ~}, so a name starting with {@code ~} is hashed too: otherwise a name spelled like another
+   * name's hashed form would share that name's keys.
+   */
   static String safeName(String name) {
-    if (name.length() <= MAX_NAME && isSafe(name) && name.indexOf(':') < 0) {
+    if (name.length() <= MAX_NAME && isSafe(name) && name.indexOf(':') < 0 && !name.startsWith("~")) {
       return name;
     }
     return "~" + readableHint(name) + "~" + sha256('n', name.getBytes(StandardCharsets.UTF_8)).substring(0, 22);

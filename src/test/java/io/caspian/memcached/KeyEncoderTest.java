@@ -63,4 +63,16 @@ class KeyEncoderTest {
     String weird = encoder.cachePrefix("org.example.Entity with spaces:and:colons");
     assertEquals(2, weird.chars().filter(c -> c == ':').count(), weird);
   }
+
+  @Test
+  void aNameSpelledLikeAnotherNamesEncodingIsEncodedApart() {
+    // issue 10: a namespace or cache name equal to another name's hashed form read the other's entries
+    String victim = "team one";
+    String victimEncoded = KeyEncoder.safeName(victim);
+    assertTrue(victimEncoded.startsWith("~"), victimEncoded);
+    assertNotEquals(victimEncoded, KeyEncoder.safeName(victimEncoded), "the forged name is hashed too");
+    assertNotEquals(new KeyEncoder(victim).cachePrefix("users"), new KeyEncoder(victimEncoded).cachePrefix("users"));
+    assertNotEquals(encoder.cachePrefix(victim), encoder.cachePrefix(victimEncoded));
+    assertEquals("plain.name-1_x", KeyEncoder.safeName("plain.name-1_x"), "ordinary names stay readable");
+  }
 }
