@@ -102,7 +102,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     if (queue == null) {
       work.run();
     } else {
-      queue.submit(new PendingKey(region, key), work);
+      queue.submit(region, key, work);
     }
   }
 
@@ -116,11 +116,8 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   void settle(String region, Object key) {
     CompletionQueue queue = completions;
     if (queue != null) {
-      queue.settle(new PendingKey(region, key));
+      queue.settle(region, key);
     }
-  }
-
-  private record PendingKey(String region, Object key) {
   }
 
   /**
@@ -214,13 +211,8 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
    * transaction returned, see {@link CaspianSettings#ASYNC_COMPLETION}), which no application thread waits for.
    */
   public long getMemcachedBackgroundRoundTrips() {
-    CacheManager manager = cacheManager;
-    try {
-      return manager == null ? -1
-          : manager.unwrap(io.caspian.memcached.Memcached.class).stats().backgroundRoundTrips();
-    } catch (IllegalArgumentException notCaspian) {
-      return -1;
-    }
+    io.caspian.memcached.TransportStats stats = transportStats();
+    return stats == null ? -1 : stats.backgroundRoundTrips();
   }
 
   /**
@@ -228,11 +220,17 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
    * number that decides a cache hit's latency. -1 when the cache manager is not Caspian's own.
    */
   public long getMemcachedRoundTrips() {
+    io.caspian.memcached.TransportStats stats = transportStats();
+    return stats == null ? -1 : stats.roundTrips();
+  }
+
+  /** The transport's counters; null before start or when the cache manager is not Caspian's own. */
+  private io.caspian.memcached.TransportStats transportStats() {
     CacheManager manager = cacheManager;
     try {
-      return manager == null ? -1 : manager.unwrap(io.caspian.memcached.Memcached.class).stats().roundTrips();
+      return manager == null ? null : manager.unwrap(io.caspian.memcached.Memcached.class).stats();
     } catch (IllegalArgumentException notCaspian) {
-      return -1;
+      return null;
     }
   }
 

@@ -65,19 +65,10 @@ public final class ClusterClock {
   ClusterClock(Cache<Object, Object> meta, java.time.Duration maxLag, java.time.Duration maxSkew,
       java.util.function.LongSupplier wallMillis) {
     this.meta = meta;
-    this.counter = counterOf(meta);
+    this.counter = RegionEpoch.serverAware(meta);
     this.maxLagNanos = maxLag.toNanos();
     this.rebuildMarginTicks = ClockTicks.fromMillis(maxSkew.toMillis());
     this.wallMillis = wallMillis;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static ServerAwareCache<Object, Object> counterOf(Cache<Object, Object> meta) {
-    try {
-      return meta.unwrap(ServerAwareCache.class);
-    } catch (IllegalArgumentException notCaspian) {
-      return null;
-    }
   }
 
   /** With the wall clock of this JVM. */

@@ -4,7 +4,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs the cache work of a transaction's completion (afterInsert, afterUpdate, unlockItem, the update-timestamps
@@ -27,9 +26,8 @@ final class CompletionQueue {
   private static final int CAPACITY = 4096;
 
   private final ThreadPoolExecutor executor;
-  private final LongAdder failures = new LongAdder();
   /** The latest completion submitted per key and not yet finished. */
-  private final java.util.concurrent.ConcurrentHashMap<Object, FutureTask<Void>> pending =
+  private final java.util.concurrent.ConcurrentHashMap<PendingKey, Completion> pending =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   CompletionQueue(int threads) {
@@ -48,36 +46,20 @@ final class CompletionQueue {
    * Runs {@code work} in the background, or now when the queue is full or stopped. Until it has run, {@link #settle}
    * of the same key runs or waits for it, and a later completion of the same key runs after it.
    *
-   * @param key what the work completes (equal keys: the same cache entry or table)
+   * @param region the region (or table store) of {@code key}
+   * @param key    what the work completes (equal keys: the same cache entry or table)
    */
-  void submit(Object key, Runnable work) {
-    FutureTask<Void>[] self = newTaskHolder();
-    FutureTask<Void> earlier = pending.get(key);
-    self[0] = new FutureTask<>(() -> {
-      try {
-        if (earlier != null) {
-          settle(earlier);
-        }
-        work.run();
-      } catch (RuntimeException e) {
-        // the work itself evicts what it could not complete; anything else must not kill the thread
-        failures.increment();
-        LOG.log(System.Logger.Level.WARNING, "a transaction completion failed in the background", e);
-      } finally {
-        pending.remove(key, self[0]);
-      }
-    }, null);
-    pending.put(key, self[0]);
+  void submit(String region, Object key, Runnable work) {
+    Completion completion = new Completion(new PendingKey(region, key), work);
+    pending.compute(completion.key, (pendingKey, previous) -> {
+      completion.earlier = previous; // before anyone can find (and run) the new one
+      return completion;
+    });
     if (executor.isShutdown()) {
-      self[0].run();
+      completion.run();
     } else {
-      executor.execute(self[0]);
+      executor.execute(completion);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static FutureTask<Void>[] newTaskHolder() {
-    return new FutureTask[1];
   }
 
   /**
@@ -85,21 +67,56 @@ final class CompletionQueue {
    * next transaction then reads its own writes from the cache instead of missing on its own soft lock, and a lock
    * it takes does not find its predecessor's still held. Runs it here if no background thread has started it.
    */
-  void settle(Object key) {
-    FutureTask<Void> task = pending.get(key);
-    if (task != null) {
-      settle(task);
+  void settle(String region, Object key) {
+    if (!pending.isEmpty()) { // the common case on a read: nothing pending, nothing allocated
+      settle(pending.get(new PendingKey(region, key)));
     }
   }
 
-  private static void settle(FutureTask<Void> task) {
-    task.run(); // a no-op when it already ran or runs elsewhere
+  private static void settle(Completion completion) {
+    if (completion == null) {
+      return;
+    }
+    completion.run(); // a no-op when it already ran or runs elsewhere
     try {
-      task.get();
+      completion.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException e) {
-      // reported by the task itself
+      // logged by the completion itself
+    }
+  }
+
+  private record PendingKey(String region, Object key) {
+  }
+
+  /** One key's completion, run after the completion of the same key submitted before it. */
+  private final class Completion extends FutureTask<Void> {
+    final PendingKey key;
+    volatile Completion earlier;
+
+    Completion(PendingKey key, Runnable work) {
+      super(work, null);
+      this.key = key;
+    }
+
+    @Override
+    public void run() {
+      settle(earlier);
+      super.run();
+    }
+
+    @Override
+    protected void done() {
+      pending.remove(key, this);
+      earlier = null; // a chain of finished completions must not stay reachable
+    }
+
+    @Override
+    protected void setException(Throwable t) {
+      // the work itself evicts what it could not complete; anything else must not go unnoticed
+      LOG.log(System.Logger.Level.WARNING, "a transaction completion failed in the background", t);
+      super.setException(t);
     }
   }
 
@@ -126,15 +143,6 @@ final class CompletionQueue {
       Thread.currentThread().interrupt();
     }
     return release::countDown;
-  }
-
-  /** Completions queued or running now. */
-  int pending() {
-    return executor.getQueue().size() + executor.getActiveCount();
-  }
-
-  long failures() {
-    return failures.sum();
   }
 
   /**

@@ -76,8 +76,9 @@ final class RegionEpoch {
     return List.copyOf(keys);
   }
 
+  /** The cache as a Caspian {@link ServerAwareCache}, or null when it is not one (a decorated or foreign cache). */
   @SuppressWarnings("unchecked")
-  private static ServerAwareCache<Object, Object> serverAware(Cache<Object, Object> cache) {
+  static ServerAwareCache<Object, Object> serverAware(Cache<Object, Object> cache) {
     try {
       return cache.unwrap(ServerAwareCache.class);
     } catch (IllegalArgumentException | UnsupportedOperationException notCaspian) {

@@ -72,7 +72,7 @@ public final class RegionStore implements DomainDataStorageAccess {
    * @return the outcome, or null when memcached could not be reached (nothing was written)
    */
   public Outcome transition(Object key, Function<Object, Outcome> transition) {
-    return apply(key, Long.MAX_VALUE, transition, null, false); // not a load: never predates an eviction
+    return apply(key, Long.MAX_VALUE, transition, false); // not a load: never predates an eviction
   }
 
   /**
@@ -82,24 +82,16 @@ public final class RegionStore implements DomainDataStorageAccess {
    * this one comparison inside the same atomic step.
    */
   public Outcome load(Object key, long loadedAt, Function<Object, Outcome> transition) {
-    return apply(key, loadedAt, transition, null, true);
+    return apply(key, loadedAt, transition, true);
   }
 
   /**
-   * Like {@link #load}, for a writer completing its transaction (afterInsert, afterUpdate), which began at cluster
-   * time {@code startedAt}: if the region was evicted since, the value it would publish may predate the change behind
-   * the eviction (a bulk update that touched the same row after our write), so {@code ifEvicted} runs instead
-   * (e.g. only release the lock).
-   */
-  public Outcome complete(Object key, long startedAt, Function<Object, Outcome> transition,
-      Function<Object, Outcome> ifEvicted) {
-    return apply(key, startedAt, transition, ifEvicted, false);
-  }
-
-  /**
-   * {@link #complete} with transitions that need a fresh cluster stamp ({@link ClusterClock#advance()}), taken in
-   * the same round trip as the entry's read: the clock increment and the entry's {@code gets} are in flight together,
-   * and the transition is chosen once both have answered. Equivalent to taking the stamp first, because the
+   * Like {@link #load}, for a writer completing its transaction (afterInsert, afterUpdate, unlock), which began at
+   * cluster time {@code startedAt}: if the region was evicted since, the value it would publish may predate the
+   * change behind the eviction (a bulk update that touched the same row after our write), so {@code ifEvicted} runs
+   * instead (e.g. only release the lock). The transitions need a fresh cluster stamp
+   * ({@link ClusterClock#advance()}), taken in the same round trip as the entry's read: the clock increment and the
+   * entry's {@code gets} are in flight together, and the transition is chosen once both have answered. Equivalent to taking the stamp first, because the
    * {@code cas} that ends the step fails if the entry changed after its read. Also for transitions that never
    * publish ({@code startedAt = Long.MAX_VALUE}: evictions).
    *
@@ -123,13 +115,12 @@ public final class RegionStore implements DomainDataStorageAccess {
     }
   }
 
-  private Outcome apply(Object key, long loadedAt, Function<Object, Outcome> transition,
-      Function<Object, Outcome> ifEvicted, boolean isLoad) {
+  private Outcome apply(Object key, long loadedAt, Function<Object, Outcome> transition, boolean isLoad) {
     if (!settleDebt()) {
       return null;
     }
     try {
-      return (Outcome) epoch.invoke(key, current -> new Apply(current, loadedAt, transition, ifEvicted, isLoad));
+      return (Outcome) epoch.invoke(key, current -> new Apply(current, loadedAt, transition, null, isLoad));
     } catch (CacheException | ClassCastException e) {
       return null;
     }

@@ -42,17 +42,9 @@ public final class TimestampsStore implements StorageAccess {
     this.clock = clock;
     this.writerTimeoutTicks = writerTimeoutTicks;
     this.onLostCommit = onLostCommit;
-    this.servers = serversOf(cache);
+    this.servers = RegionEpoch.serverAware(cache);
   }
 
-  @SuppressWarnings("unchecked")
-  private static io.caspian.jcache.ServerAwareCache<Object, Object> serversOf(Cache<Object, Object> cache) {
-    try {
-      return cache.unwrap(io.caspian.jcache.ServerAwareCache.class);
-    } catch (IllegalArgumentException notCaspian) {
-      return null;
-    }
-  }
 
   @Override
   public Object getFromCache(Object key, SharedSessionContractImplementor session) {

@@ -1,7 +1,6 @@
 package io.caspian.bench;
 
 import io.caspian.testing.MemcachedProcess;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -113,17 +112,7 @@ final class BenchServers {
   }
 
   static String redisBinary() {
-    String configured = System.getenv("CASPIAN_REDIS_BIN");
-    if (configured != null && !configured.isBlank()) {
-      return configured;
-    }
-    for (String dir : List.of("/usr/bin", "/usr/local/bin", "/usr/sbin", "/opt/homebrew/bin")) {
-      File candidate = new File(dir, "redis-server");
-      if (candidate.canExecute()) {
-        return candidate.getPath();
-      }
-    }
-    return "redis-server";
+    return MemcachedProcess.binary("CASPIAN_REDIS_BIN", "redis-server");
   }
 
   private static Server launch(String name, List<String> command, int port, String readyLine) {

@@ -55,6 +55,15 @@ public final class CutOffCaspianRegionFactory extends CaspianRegionFactory {
       this.servers = servers;
     }
 
+    /** The keys on servers this node reaches; the others go to {@code unreachable}, as the real client's would. */
+    private Set<Object> reachable(Set<Object> keys, Set<Object> unreachable) {
+      Set<Object> reachable = new HashSet<>();
+      for (Object key : keys) {
+        (away(key) ? unreachable : reachable).add(key);
+      }
+      return reachable;
+    }
+
     private boolean away(Object key) {
       return cutOff != null && cutOff.equals(servers.serverOf(key));
     }
@@ -72,26 +81,11 @@ public final class CutOffCaspianRegionFactory extends CaspianRegionFactory {
         }
       }
       if (name.equals("getAllReachable")) {
-        Set<Object> reachable = new HashSet<>();
-        for (Object key : (Set<Object>) args[0]) {
-          if (away(key)) {
-            ((Set<Object>) args[1]).add(key);
-          } else {
-            reachable.add(key);
-          }
-        }
-        return servers.getAllReachable(reachable, (Set<Object>) args[1]);
+        return servers.getAllReachable(reachable((Set<Object>) args[0], (Set<Object>) args[1]),
+            (Set<Object>) args[1]);
       }
       if (name.equals("invokeAlongside")) {
-        Set<Object> reachable = new HashSet<>();
-        for (Object key : (Set<Object>) args[1]) {
-          if (away(key)) {
-            ((Set<Object>) args[2]).add(key);
-          } else {
-            reachable.add(key);
-          }
-        }
-        args[1] = reachable;
+        args[1] = reachable((Set<Object>) args[1], (Set<Object>) args[2]);
       }
       if (args != null && args.length > 0 && cutOff != null && !name.equals("serverOf") && !name.equals("servers")) {
         Collection<?> keys = args[0] instanceof Collection<?> c ? c : Set.of(args[0]);

@@ -166,17 +166,25 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   static String binary() {
-    String configured = System.getenv("CASPIAN_MEMCACHED_BIN");
+    return binary("CASPIAN_MEMCACHED_BIN", "memcached");
+  }
+
+  /**
+   * A server binary: the path in environment variable {@code env}, else {@code name} in the usual directories, else
+   * {@code name} for the {@code PATH} to resolve.
+   */
+  public static String binary(String env, String name) {
+    String configured = System.getenv(env);
     if (configured != null && !configured.isBlank()) {
       return configured;
     }
     for (String dir : List.of("/usr/bin", "/usr/local/bin", "/usr/sbin", "/opt/homebrew/bin")) {
-      File candidate = new File(dir, "memcached");
+      File candidate = new File(dir, name);
       if (candidate.canExecute()) {
         return candidate.getPath();
       }
     }
-    return "memcached";
+    return name;
   }
 
   /** A port that was free a moment ago; memcached fails fast if another process took it, and we retry in start. */
