@@ -60,6 +60,18 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   /** Null when completions run in the caller ({@link CaspianSettings#ASYNC_COMPLETION} false). */
   private volatile CompletionQueue completions;
 
+  /**
+   * The URI of this factory's own CacheManager: the provider hands out one manager per URI, and a manager shared
+   * with another SessionFactory of this JVM would carry that factory's settings (its signing secret among them) and
+   * close under this one when that factory closes. The query part names the manager only; the namespace, and so the
+   * entries, are shared as configured.
+   */
+  private static java.net.URI ownUri(CaspianSettings settings) {
+    return java.net.URI.create(settings.cacheManagerUri() + "?factory=" + FACTORY_IDS.incrementAndGet());
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong FACTORY_IDS = new java.util.concurrent.atomic.AtomicLong();
+
   @Override
   protected void prepareForUse(SessionFactoryOptions options, Map<String, Object> configValues) {
     CaspianSettings parsed = CaspianSettings.from(configValues);
@@ -67,7 +79,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     CacheManager manager;
     try {
       manager = Caching.getCachingProvider(PROVIDER, loader)
-          .getCacheManager(parsed.cacheManagerUri(), loader, parsed.cacheManagerProperties());
+          .getCacheManager(ownUri(parsed), loader, parsed.cacheManagerProperties());
     } catch (RuntimeException e) {
       throw new CacheException("Caspian could not start its memcached CacheManager with " + parsed, e);
     }
@@ -222,6 +234,16 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   public long getMemcachedRoundTrips() {
     io.caspian.memcached.TransportStats stats = transportStats();
     return stats == null ? -1 : stats.roundTrips();
+  }
+
+  /**
+   * Region entries read as misses because they failed authentication (signed values, {@code
+   * hibernate.cache.caspian.security.key}): planted, altered, copied between keys or signed with another secret.
+   * -1 when the cache manager is not Caspian's own.
+   */
+  public long getTamperedValueCount() {
+    io.caspian.memcached.TransportStats stats = transportStats();
+    return stats == null ? -1 : stats.tamperedValues();
   }
 
   /** The transport's counters; null before start or when the cache manager is not Caspian's own. */

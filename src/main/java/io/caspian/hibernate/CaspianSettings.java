@@ -31,6 +31,12 @@ import org.hibernate.cache.CacheException;
  *   <tr><td>{@value #ASYNC_COMPLETION}</td><td>whether a transaction's cache work after its commit (publishing or
  *   releasing its soft locks, the tables' commit stamps) runs in the background once the transaction has returned
  *   (default true; its locks protect the keys until then, see {@link CompletionQueue}); false runs it before</td></tr>
+ *   <tr><td>{@value #PREFIX}{@code security.key} (or {@code security.key-file}), {@value #PREFIX}{@code
+ *   security.previous-key} (or {@code security.previous-key-file})</td><td>the secret values in memcached are signed
+ *   with, and the one still accepted during a rotation; see {@code io.caspian.memcached.ValueSigner} (default: the
+ *   {@code CASPIAN_SECURITY_KEY} environment variable, else unsigned)</td></tr>
+ *   <tr><td>{@value #PREFIX}{@code serialization.max-depth}</td><td>how deep a Java-serialized value may nest
+ *   (default 16)</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>extra ObjectInputFilter patterns ({@code ;}-separated) for cached values, e.g. your domain's enum packages</td></tr>
  * </table>
  */
@@ -46,7 +52,8 @@ public record CaspianSettings(
     String serializationAllow,
     Duration clockMaxLag,
     Duration clockMaxSkew,
-    boolean asyncCompletion) {
+    boolean asyncCompletion,
+    Map<String, String> transportSettings) {
 
   public static final String PREFIX = "hibernate.cache.caspian.";
   public static final String SERVERS = PREFIX + "servers";
@@ -68,11 +75,29 @@ public record CaspianSettings(
    */
   public static final long DEFAULT_CLOCK_MAX_LAG_MILLIS = 1000;
 
-  /** Classes Caspian itself stores: its state records, Hibernate's cache entries and the JDK value types. */
-  static final String BUILT_IN_ALLOW = "io.caspian.**;org.hibernate.**;java.io.Serializable;java.lang.*;java.util.*;java.math.*;java.time.*;java.sql.*";
+  /**
+   * Classes region entries contain beyond the JDK value types the transport admits itself: Caspian's state records
+   * and the few Hibernate classes cache entries are made of (entity and collection entries, a query's cached result,
+   * the markers of unfetched lazy properties and back references), not {@code org.hibernate.**} (some two thousand
+   * serializable classes). Caspian's records and Hibernate's entity and collection entries are written in the compact
+   * format, without Java serialization; these names are for values earlier versions wrote and for the query cache.
+   */
+  static final String BUILT_IN_ALLOW = "io.caspian.hibernate.*;"
+      + "org.hibernate.cache.spi.entry.StandardCacheEntryImpl;org.hibernate.cache.spi.entry.CollectionCacheEntry;"
+      + "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem;"
+      + "org.hibernate.bytecode.enhance.spi.LazyPropertyInitializer$1;"
+      + "org.hibernate.property.access.internal.PropertyAccessStrategyBackRefImpl$1";
+
+  /**
+   * Settings handed to the transport under their {@code caspian.*} names: {@value #PREFIX}{@code security.key} is
+   * {@code caspian.security.key}, and so on.
+   */
+  static final List<String> TRANSPORT_KEYS = List.of("security.key", "security.key-file", "security.previous-key",
+      "security.previous-key-file", "security.accept-unsigned", "serialization.max-depth");
 
   public CaspianSettings {
     servers = List.copyOf(servers);
+    transportSettings = Map.copyOf(transportSettings);
     regionExpiry = Map.copyOf(regionExpiry);
     Objects.requireNonNull(namespace);
     Objects.requireNonNull(timeout);
@@ -113,9 +138,21 @@ public record CaspianSettings(
         string(config, SERIALIZATION_ALLOW),
         Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, DEFAULT_CLOCK_MAX_LAG_MILLIS)),
         Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_SKEW, 1000)),
-        bool(config, ASYNC_COMPLETION, true));
+        bool(config, ASYNC_COMPLETION, true),
+        transportSettings(config));
     settings.checkExpiriesOutliveLocks();
     return settings;
+  }
+
+  private static Map<String, String> transportSettings(Map<String, ?> config) {
+    Map<String, String> transport = new java.util.HashMap<>();
+    for (String key : TRANSPORT_KEYS) {
+      String value = string(config, PREFIX + key);
+      if (value != null && !value.isEmpty()) {
+        transport.put("caspian." + key, value);
+      }
+    }
+    return transport;
   }
 
   static List<String> parseServers(String value) {
@@ -178,6 +215,7 @@ public record CaspianSettings(
         ? BUILT_IN_ALLOW
         : BUILT_IN_ALLOW + ";" + serializationAllow;
     properties.setProperty("caspian.serialization.allow", allow);
+    transportSettings.forEach(properties::setProperty);
     // region entries and keys in the compact format rather than Java serialization
     properties.put(TypeAdapters.PROPERTY, CaspianTypeAdapters.ALL);
     return properties;

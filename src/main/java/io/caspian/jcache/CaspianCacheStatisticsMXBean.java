@@ -23,6 +23,12 @@ public interface CaspianCacheStatisticsMXBean extends CacheStatisticsMXBean {
   /** Stored values read as misses because they could not be decoded. */
   long getUndecodableValues();
 
+  /**
+   * Stored values read as misses because they failed authentication (values are signed when
+   * {@code caspian.security.key} is set): planted, altered, copied from another key, or signed with another secret.
+   */
+  long getTamperedValues();
+
   /** Operations that failed because memcached was down or too slow. */
   long getTransportFailures();
 }

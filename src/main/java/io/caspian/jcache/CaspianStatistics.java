@@ -181,6 +181,11 @@ final class CaspianStatistics implements CaspianCacheStatisticsMXBean {
   }
 
   @Override
+  public long getTamperedValues() {
+    return transport.tamperedValues();
+  }
+
+  @Override
   public long getTransportFailures() {
     return transport.failures();
   }

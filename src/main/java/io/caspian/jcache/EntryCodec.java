@@ -57,6 +57,9 @@ final class EntryCodec {
 
   /** The deadline alone, without decoding anything else. */
   long expireAt(byte[] bytes) {
+    if (io.caspian.memcached.Memcached.isTampered(bytes)) {
+      throw new io.caspian.memcached.TamperedValueException();
+    }
     if (counterValue(bytes) != null) {
       return StoredEntry.ETERNAL;
     }
@@ -71,6 +74,9 @@ final class EntryCodec {
    */
   @SuppressWarnings("unchecked")
   <K, V> StoredEntry<K, V> decode(byte[] bytes, K knownKey) {
+    if (io.caspian.memcached.Memcached.isTampered(bytes)) {
+      throw new io.caspian.memcached.TamperedValueException();
+    }
     Long counter = counterValue(bytes);
     if (counter != null) {
       // a counter does not store its key: iteration cannot name it

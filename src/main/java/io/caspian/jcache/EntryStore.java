@@ -233,7 +233,9 @@ final class EntryStore<K, V> {
       long now = System.currentTimeMillis();
       StoredEntry<K, V> current = bytes == null ? null : decode(bytes, key);
       StoredEntry<K, V> live = current == null || current.isExpired(now) ? null : current;
-      Change<V, R> change = mutation.apply(live, bytes != null && current == null, now);
+      // a forged item (unsigned or altered, see Memcached.isForged) is nobody's: it may be replaced as if absent
+      boolean unreadable = bytes != null && current == null && !io.caspian.memcached.Memcached.isForged(bytes);
+      Change<V, R> change = mutation.apply(live, unreadable, now);
       return switch (change.kind()) {
         case KEEP -> Decision.keep(change);
         case REMOVE -> Decision.remove(change);
@@ -316,18 +318,35 @@ final class EntryStore<K, V> {
   private StoredEntry<K, V> decode(byte[] bytes, K key) {
     try {
       return codec.decode(bytes, key);
+    } catch (io.caspian.memcached.TamperedValueException e) {
+      return null; // counted and logged by the transport
     } catch (RejectedClassException e) {
       memcached.stats().recordRejectedClass();
-      LOG.log(System.Logger.Level.WARNING, () -> "entry " + (key == null ? "" : key + " ") + "read as a miss: "
-          + e.getMessage());
+      logMiss(key, e);
       return null;
     } catch (CodecException e) {
       memcached.stats().recordUndecodable();
-      LOG.log(System.Logger.Level.WARNING, () -> "entry " + (key == null ? "" : key + " ") + "read as a miss: "
-          + e.getMessage());
+      logMiss(key, e);
       return null;
     }
   }
+
+  /**
+   * One WARN per distinct reason (the class or the limit; a planted item must not flood the log), later ones at
+   * DEBUG; the key only as a hash of its memcached key, since keys may hold personal data.
+   */
+  private void logMiss(K key, CodecException e) {
+    String reason = e.getMessage();
+    System.Logger.Level level = WARNED.size() < WARNED_LIMIT && WARNED.add(reason)
+        ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
+    LOG.log(level, () -> "entry " + (key == null ? "" : io.caspian.memcached.LogSafe.keyHash(memcachedKey(key)) + " ")
+        + "of " + io.caspian.memcached.LogSafe.escape(prefix) + " read as a miss: " + reason
+        + (reason != null && reason.startsWith("rejected: class") ? " (admit its class with " + io.caspian.memcached.MemcachedSettings
+        .SERIALIZATION_ALLOW + " if you store it; further misses for this reason are logged at DEBUG)" : ""));
+  }
+
+  private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int WARNED_LIMIT = 1000;
 
   private static long call(java.util.function.LongSupplier operation) {
     try {

@@ -52,6 +52,10 @@ import java.util.UUID;
  *   <tr><td>28</td><td>anything else</td><td>count, a Java serialization stream, read through the allow-list
  *       filter</td></tr>
  *   <tr><td>29</td><td>a {@link TypeAdapter}'s type</td><td>varint type id, the adapter's fields</td></tr>
+ *   <tr><td>30</td><td>java.net.URL</td><td>string, its external form (read back without name lookups; Java
+ *       serialization would leave it to the allow-list, which no longer admits it: a {@code URL} hashed while
+ *       deserializing resolves its host)</td></tr>
+ *   <tr><td>31</td><td>java.net.URI</td><td>string</td></tr>
  * </table>
  */
 final class CompactFormat {
@@ -85,6 +89,8 @@ final class CompactFormat {
   static final int SERIALIZABLE_ARRAY = 27;
   static final int JAVA = 28;
   static final int ADAPTED = 29;
+  static final int URL_TAG = 30;
+  static final int URI_TAG = 31;
 
   /**
    * How deep arrays and adapted values may nest, writing and reading alike: a crafted item cannot make the reader
@@ -122,6 +128,8 @@ final class CompactFormat {
     BUILT_IN.put(java.sql.Time.class, SQL_TIME);
     BUILT_IN.put(Object[].class, OBJECT_ARRAY);
     BUILT_IN.put(Serializable[].class, SERIALIZABLE_ARRAY);
+    BUILT_IN.put(java.net.URL.class, URL_TAG);
+    BUILT_IN.put(java.net.URI.class, URI_TAG);
   }
 
   private CompactFormat() {}

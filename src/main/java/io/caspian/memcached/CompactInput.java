@@ -101,8 +101,28 @@ public final class CompactInput {
         yield codec.deserialize(bytes, start, length, classLoader);
       }
       case ADAPTED -> readAdapted();
+      case URL_TAG -> readUrl();
+      case URI_TAG -> {
+        String text = readString();
+        try {
+          yield new java.net.URI(text);
+        } catch (java.net.URISyntaxException e) {
+          throw new CodecException("corrupt compact value: " + e.getMessage(), e);
+        }
+      }
       default -> throw new CodecException("corrupt compact value: unknown tag " + tag);
     };
+  }
+
+  /** Parses a URL's external form; parsing resolves no host name (only equals and hashCode would). */
+  @SuppressWarnings("deprecation") // URI.toURL refuses URLs that are not URIs, which a URL may well be
+  private java.net.URL readUrl() {
+    String text = readString();
+    try {
+      return new java.net.URL(text);
+    } catch (java.net.MalformedURLException e) {
+      throw new CodecException("corrupt compact value: " + e.getMessage(), e);
+    }
   }
 
   /** Reads a boolean written by {@link CompactOutput#writeBoolean}. */

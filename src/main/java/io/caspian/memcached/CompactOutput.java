@@ -272,6 +272,14 @@ public final class CompactOutput {
         writeTag(tag);
         writeValues((Object[]) value);
       }
+      case URL_TAG -> {
+        writeTag(URL_TAG);
+        writeString(((java.net.URL) value).toExternalForm());
+      }
+      case URI_TAG -> {
+        writeTag(URI_TAG);
+        writeString(value.toString());
+      }
       default -> throw new IllegalStateException("built-in tag without a writer: " + tag);
     }
   }

@@ -28,6 +28,8 @@ public final class Memcached implements AutoCloseable {
   private final MemcachedClient client;
   private final MemcachedSettings settings;
   private final BytesTranscoder transcoder;
+  private final ValueSigner signer;
+  private final TamperLog tamperLog = new TamperLog();
   private final TransportStats stats = new TransportStats();
   private final KeyLister lister;
   private final long timeoutMillis;
@@ -43,9 +45,13 @@ public final class Memcached implements AutoCloseable {
 
   public Memcached(MemcachedSettings settings) {
     this.settings = settings;
+    this.signer = settings.signer();
+    if (!signer.enabled()) {
+      TamperLog.warnUnsigned(settings.serverList());
+    }
     this.client = MemcachedClientFactory.create(settings);
     // the transcoder's own limit is a safety net: update() and set() check the configured limit first
-    this.transcoder = new BytesTranscoder(Math.max(settings.maxValueBytes(), 1) + 1024);
+    this.transcoder = new BytesTranscoder(Math.max(settings.maxValueBytes(), 1) + 1024 + signer.overhead());
     this.timeoutMillis = settings.operationTimeout().toMillis();
     this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
     this.locator = client.getNodeLocator();
@@ -102,7 +108,50 @@ public final class Memcached implements AutoCloseable {
 
   /** The item's bytes, or null when absent. */
   public byte[] get(String key) {
-    return await(issue(() -> client.asyncGet(key, transcoder), key), key);
+    return checked(key, await(issue(() -> client.asyncGet(key, transcoder), key), key));
+  }
+
+  /**
+   * Whether {@code bytes}, as a read returned them, stand for a value that failed authentication (see
+   * {@link ValueSigner}): a placeholder no codec decodes, already counted in {@link TransportStats#tamperedValues()}.
+   * Readers treat it as a miss without counting it again.
+   */
+  public static boolean isTampered(byte[] bytes) {
+    return bytes == FORGED || bytes == SIGNED_ELSEWHERE;
+  }
+
+  /**
+   * Whether {@code bytes} stand for a value no node sharing this node's secrets wrote: unsigned, or signed with a
+   * known secret but not matching (altered, copied from another key). Such an item may be replaced as if absent.
+   * A value signed with a secret this node does not know is not forged in this sense: it may be a node's that is a
+   * rotation step ahead (see docs/security.md), so it is treated as any other unreadable item.
+   */
+  public static boolean isForged(byte[] bytes) {
+    return bytes == FORGED;
+  }
+
+  private static final byte[] FORGED = {ValueSigner.MAGIC, 0};
+  private static final byte[] SIGNED_ELSEWHERE = {ValueSigner.MAGIC, 1};
+
+  /** A stored item as its reader may see it: verified and unwrapped, or the {@link #isTampered} placeholder. */
+  private byte[] checked(String key, byte[] stored) {
+    if (stored == null || !signer.enabled()) {
+      return stored;
+    }
+    ValueSigner.Outcome outcome = signer.verify(key, stored);
+    if (outcome == ValueSigner.Outcome.VALID || outcome == ValueSigner.Outcome.COUNTER) {
+      return signer.payload(stored);
+    }
+    stats.tampered.increment();
+    tamperLog.rejected(key, outcome);
+    return outcome == ValueSigner.Outcome.UNKNOWN_KEY ? SIGNED_ELSEWHERE : FORGED;
+  }
+
+  private Map<String, byte[]> checked(Map<String, byte[]> found) {
+    if (signer.enabled()) {
+      found.replaceAll(this::checked);
+    }
+    return found;
   }
 
   /** The items present among {@code keys}, in one round trip per server (the servers are asked in parallel). */
@@ -117,7 +166,7 @@ public final class Memcached implements AutoCloseable {
         throw new MemcachedUnavailableException("bulk get of " + keys.size() + " keys failed: "
             + status.getMessage(), null);
       }
-      return result;
+      return signer.enabled() ? checked(new java.util.HashMap<>(result)) : result;
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -135,7 +184,7 @@ public final class Memcached implements AutoCloseable {
    */
   public Map<String, byte[]> getBulkReachable(Collection<String> keys, java.util.Set<String> unreachable) {
     countRoundTrip();
-    return collectBulk(issueBulk(keys, unreachable), unreachable);
+    return checked(collectBulk(issueBulk(keys, unreachable), unreachable));
   }
 
   /**
@@ -151,9 +200,9 @@ public final class Memcached implements AutoCloseable {
     countRoundTrip();
     Future<CASValue<byte[]>> gets = issue(() -> client.asyncGets(key, transcoder), key);
     Map<List<String>, BulkFuture<Map<String, byte[]>>> bulk = issueBulk(others, unreachable);
-    othersFound.putAll(collectBulk(bulk, unreachable));
+    othersFound.putAll(checked(collectBulk(bulk, unreachable)));
     CASValue<byte[]> value = awaitUncounted(gets, key);
-    return value == null ? null : new Versioned(value.getValue(), value.getCas());
+    return value == null ? null : new Versioned(checked(key, value.getValue()), value.getCas());
   }
 
   private Map<List<String>, BulkFuture<Map<String, byte[]>>> issueBulk(Collection<String> keys,
@@ -205,7 +254,7 @@ public final class Memcached implements AutoCloseable {
   /** The item with its CAS token, or null when absent. */
   public Versioned gets(String key) {
     CASValue<byte[]> value = await(issue(() -> client.asyncGets(key, transcoder), key), key);
-    return value == null ? null : new Versioned(value.getValue(), value.getCas());
+    return value == null ? null : new Versioned(checked(key, value.getValue()), value.getCas());
   }
 
   /**
@@ -220,7 +269,8 @@ public final class Memcached implements AutoCloseable {
       delete(key);
       return false;
     }
-    OperationFuture<Boolean> future = issue(() -> client.set(key, ttlSeconds, value, transcoder), key);
+    byte[] signed = signer.sign(key, value);
+    OperationFuture<Boolean> future = issue(() -> client.set(key, ttlSeconds, signed, transcoder), key);
     if (!Boolean.TRUE.equals(await(future, key))) {
       if (statusOf(future) == StatusCode.ERR_2BIG || statusOf(future) == StatusCode.ERR_NO_MEM) {
         stats.oversized.increment();
@@ -234,7 +284,8 @@ public final class Memcached implements AutoCloseable {
 
   /** Stores the item if the key is absent. */
   public CasStatus add(String key, int ttlSeconds, byte[] value) {
-    OperationFuture<Boolean> future = issue(() -> client.add(key, ttlSeconds, value, transcoder), key);
+    byte[] signed = signer.sign(key, value);
+    OperationFuture<Boolean> future = issue(() -> client.add(key, ttlSeconds, signed, transcoder), key);
     if (Boolean.TRUE.equals(await(future, key))) {
       return CasStatus.OK;
     }
@@ -243,7 +294,8 @@ public final class Memcached implements AutoCloseable {
 
   /** Replaces the item if it still has the CAS token {@code cas}. */
   public CasStatus cas(String key, long cas, int ttlSeconds, byte[] value) {
-    OperationFuture<CASResponse> future = issue(() -> client.asyncCAS(key, cas, ttlSeconds, value, transcoder), key);
+    byte[] signed = signer.sign(key, value);
+    OperationFuture<CASResponse> future = issue(() -> client.asyncCAS(key, cas, ttlSeconds, signed, transcoder), key);
     CASResponse response = await(future, key);
     if (response == null) {
       throw new MemcachedUnavailableException("cas of " + key + " got no answer", null);

@@ -24,6 +24,12 @@ import java.util.Optional;
  *   <tr><td>{@value #COMPRESSION_THRESHOLD}</td><td>16384 (bytes; 0 disables)</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>none beyond the JDK value types</td></tr>
  *   <tr><td>{@value #CAS_MAX_ATTEMPTS}</td><td>100</td></tr>
+ *   <tr><td>{@value #MAX_DEPTH}</td><td>16 (nesting of a Java-serialized value)</td></tr>
+ *   <tr><td>{@value SecuritySettings#KEY} / {@value SecuritySettings#KEY_FILE} (or
+ *       {@value SecuritySettings#KEY_ENV})</td><td>none: values unsigned</td></tr>
+ *   <tr><td>{@value SecuritySettings#PREVIOUS_KEY} / {@value SecuritySettings#PREVIOUS_KEY_FILE} (or
+ *       {@value SecuritySettings#PREVIOUS_KEY_ENV})</td><td>none</td></tr>
+ *   <tr><td>{@value SecuritySettings#ACCEPT_UNSIGNED}</td><td>false</td></tr>
  * </table>
  */
 public final class MemcachedSettings {
@@ -36,6 +42,7 @@ public final class MemcachedSettings {
   public static final String COMPRESSION_THRESHOLD = "caspian.compression.threshold";
   public static final String SERIALIZATION_ALLOW = "caspian.serialization.allow";
   public static final String CAS_MAX_ATTEMPTS = "caspian.cas.max-attempts";
+  public static final String MAX_DEPTH = "caspian.serialization.max-depth";
 
   /** Environment variable consulted for the server list when the system property is not set. */
   public static final String SERVERS_ENV = "CASPIAN_MEMCACHED_SERVERS";
@@ -50,6 +57,10 @@ public final class MemcachedSettings {
   private final int compressionThreshold;
   private final String serializationAllow;
   private final int casMaxAttempts;
+  private final int maxDepth;
+  private final byte[] signingKey;
+  private final byte[] previousSigningKey;
+  private final boolean acceptUnsigned;
 
   private MemcachedSettings(Builder b) {
     this.servers = List.copyOf(b.servers);
@@ -61,6 +72,14 @@ public final class MemcachedSettings {
     this.compressionThreshold = b.compressionThreshold;
     this.serializationAllow = b.serializationAllow;
     this.casMaxAttempts = b.casMaxAttempts;
+    this.maxDepth = b.maxDepth;
+    this.signingKey = b.signingKey;
+    this.previousSigningKey = b.previousSigningKey;
+    this.acceptUnsigned = b.acceptUnsigned;
+    if (previousSigningKey != null && signingKey == null) {
+      throw new IllegalArgumentException(SecuritySettings.PREVIOUS_KEY + " is set but " + SecuritySettings.KEY
+          + " is not");
+    }
   }
 
   public static Builder builder() {
@@ -88,6 +107,16 @@ public final class MemcachedSettings {
         b.compressionThreshold((int) parseLong(COMPRESSION_THRESHOLD, v, 0)));
     lookup(properties, SERIALIZATION_ALLOW).ifPresent(b::serializationAllow);
     lookup(properties, CAS_MAX_ATTEMPTS).ifPresent(v -> b.casMaxAttempts((int) parseLong(CAS_MAX_ATTEMPTS, v, 1)));
+    lookup(properties, MAX_DEPTH).ifPresent(v -> b.maxDepth((int) parseLong(MAX_DEPTH, v, 2)));
+    SecuritySettings.currentSecret(k -> lookup(properties, k)).ifPresent(b::signingKey);
+    SecuritySettings.previousSecret(k -> lookup(properties, k)).ifPresent(b::previousSigningKey);
+    lookup(properties, SecuritySettings.ACCEPT_UNSIGNED).ifPresent(v -> {
+      if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException(SecuritySettings.ACCEPT_UNSIGNED + " must be true or false but was '" + v
+            + "'");
+      }
+      b.acceptUnsigned(Boolean.parseBoolean(v));
+    });
     return b.build();
   }
 
@@ -198,6 +227,22 @@ public final class MemcachedSettings {
     return casMaxAttempts;
   }
 
+  /** How deep a Java-serialized value may nest (objects within objects). */
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  /** The signer for these settings' secrets ({@link ValueSigner#NONE} when no secret is set). */
+  public ValueSigner signer() {
+    return ValueSigner.of(java.util.Optional.ofNullable(signingKey), java.util.Optional.ofNullable(previousSigningKey),
+        acceptUnsigned);
+  }
+
+  /** Whether values are signed. */
+  public boolean signed() {
+    return signingKey != null;
+  }
+
   /** A copy with another namespace. */
   public MemcachedSettings withNamespace(String otherNamespace) {
     return toBuilder().namespace(otherNamespace).build();
@@ -206,7 +251,10 @@ public final class MemcachedSettings {
   public Builder toBuilder() {
     Builder b = builder().servers(servers).namespace(namespace).operationTimeout(operationTimeout)
         .maxValueBytes(maxValueBytes).compressionThreshold(compressionThreshold)
-        .serializationAllow(serializationAllow).casMaxAttempts(casMaxAttempts);
+        .serializationAllow(serializationAllow).casMaxAttempts(casMaxAttempts).maxDepth(maxDepth);
+    b.signingKey = signingKey;
+    b.previousSigningKey = previousSigningKey;
+    b.acceptUnsigned = acceptUnsigned;
     if (saslUsername != null) {
       b.sasl(saslUsername, saslPassword);
     }
@@ -217,7 +265,7 @@ public final class MemcachedSettings {
   public String toString() {
     return "MemcachedSettings[servers=" + serverList() + ", namespace=" + namespace + ", timeout="
         + operationTimeout.toMillis() + "ms, sasl=" + (saslUsername != null) + ", maxValueBytes=" + maxValueBytes
-        + ", compressionThreshold=" + compressionThreshold + ", casMaxAttempts=" + casMaxAttempts + "]";
+        + ", compressionThreshold=" + compressionThreshold + ", casMaxAttempts=" + casMaxAttempts + ", signed=" + signed() + "]";
   }
 
   /** Builder of {@link MemcachedSettings}. */
@@ -231,6 +279,10 @@ public final class MemcachedSettings {
     private int compressionThreshold = 16 * 1024;
     private String serializationAllow = "";
     private int casMaxAttempts = 100;
+    private int maxDepth = 16;
+    private byte[] signingKey;
+    private byte[] previousSigningKey;
+    private boolean acceptUnsigned;
 
     private Builder() {}
 
@@ -286,6 +338,43 @@ public final class MemcachedSettings {
     public Builder casMaxAttempts(int value) {
       this.casMaxAttempts = value;
       return this;
+    }
+
+    public Builder maxDepth(int value) {
+      if (value < 2) {
+        throw new IllegalArgumentException(MAX_DEPTH + " must be at least 2");
+      }
+      this.maxDepth = value;
+      return this;
+    }
+
+    /** Signs values with this secret (see {@link ValueSigner}); at least {@value SecuritySettings#MIN_SECRET_BYTES} bytes. */
+    public Builder signingKey(byte[] secret) {
+      this.signingKey = checkedSecret(secret, SecuritySettings.KEY);
+      return this;
+    }
+
+    /** Also accepts values signed with this secret, during a key rotation. */
+    public Builder previousSigningKey(byte[] secret) {
+      this.previousSigningKey = checkedSecret(secret, SecuritySettings.PREVIOUS_KEY);
+      return this;
+    }
+
+    /** Also reads unsigned values, while signing is being turned on across a running cluster. */
+    public Builder acceptUnsigned(boolean value) {
+      this.acceptUnsigned = value;
+      return this;
+    }
+
+    private static byte[] checkedSecret(byte[] secret, String name) {
+      if (secret == null) {
+        return null;
+      }
+      if (secret.length < SecuritySettings.MIN_SECRET_BYTES) {
+        throw new IllegalArgumentException(name + " must be at least " + SecuritySettings.MIN_SECRET_BYTES
+            + " bytes");
+      }
+      return secret.clone();
     }
 
     public MemcachedSettings build() {

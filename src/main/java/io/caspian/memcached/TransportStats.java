@@ -10,6 +10,7 @@ public final class TransportStats {
   final LongAdder oversized = new LongAdder();
   final LongAdder rejectedClasses = new LongAdder();
   final LongAdder undecodable = new LongAdder();
+  final LongAdder tampered = new LongAdder();
   final LongAdder failures = new LongAdder();
   final LongAdder roundTrips = new LongAdder();
   final LongAdder backgroundRoundTrips = new LongAdder();
@@ -61,6 +62,14 @@ public final class TransportStats {
     return undecodable.sum();
   }
 
+  /**
+   * Stored values that failed authentication ({@link ValueSigner}): unsigned, altered, copied from another key or
+   * signed with an unknown secret; read as misses, never decoded.
+   */
+  public long tamperedValues() {
+    return tampered.sum();
+  }
+
   /** Operations that timed out or hit a node that is down. */
   public long failures() {
     return failures.sum();
@@ -78,6 +87,6 @@ public final class TransportStats {
   public String toString() {
     return "TransportStats[casConflicts=" + casConflicts() + ", casRetries=" + casRetries() + ", casGaveUp="
         + casGaveUp() + ", oversized=" + oversized() + ", rejectedClasses=" + rejectedClasses() + ", undecodable="
-        + undecodable() + ", failures=" + failures() + "]";
+         + undecodable() + ", tampered=" + tamperedValues() + ", failures=" + failures() + "]";
   }
 }

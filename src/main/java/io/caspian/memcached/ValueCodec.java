@@ -6,17 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
-import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.util.Objects;
-import java.util.function.Predicate;
 import java.util.zip.DataFormatException;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 /**
  * Turns values into bytes and back, by value: a compact binary format for the types it knows, Java serialization
@@ -40,8 +37,7 @@ public final class ValueCodec {
   private static final byte COMPACT = 3;
   private static final byte COMPACT_DEFLATED = 4;
 
-  private final ObjectInputFilter filter;
-  private final Predicate<String> allowedClassNames;
+  private final SerializationFilter filter;
   private final TypeAdapters adapters;
   private final int compressionThreshold;
   private final long maxInflatedBytes;
@@ -52,7 +48,8 @@ public final class ValueCodec {
 
   /** A codec that also writes the types of {@code adapters} compactly. */
   public ValueCodec(MemcachedSettings settings, TypeAdapters adapters) {
-    this(settings.serializationAllow(), settings.compressionThreshold(), settings.maxValueBytes(), adapters);
+    this(settings.serializationAllow(), settings.compressionThreshold(), settings.maxValueBytes(), adapters,
+        settings.maxDepth());
   }
 
   public ValueCodec(String allow, int compressionThreshold, int maxValueBytes) {
@@ -60,10 +57,14 @@ public final class ValueCodec {
   }
 
   public ValueCodec(String allow, int compressionThreshold, int maxValueBytes, TypeAdapters adapters) {
-    // a deflated item may legitimately expand a lot, but not without bound (a crafted item must not exhaust memory)
-    this.maxInflatedBytes = Math.max(64L * 1024 * 1024, 32L * maxValueBytes);
-    this.filter = SerializationFilter.create(allow, maxInflatedBytes);
-    this.allowedClassNames = SerializationFilter.classNames(allow);
+    this(allow, compressionThreshold, maxValueBytes, adapters, MemcachedSettings.builder().build().maxDepth());
+  }
+
+  private ValueCodec(String allow, int compressionThreshold, int maxValueBytes, TypeAdapters adapters, int maxDepth) {
+    // a deflated item may legitimately expand a lot, but not without bound: 16 times the item limit is more than
+    // cache values compress by, and far less than deflate's 1000:1 a crafted item can reach
+    this.maxInflatedBytes = Math.max(1L << 20, 16L * maxValueBytes);
+    this.filter = SerializationFilter.create(allow, maxDepth);
     this.adapters = Objects.requireNonNull(adapters, "adapters");
     this.compressionThreshold = compressionThreshold;
   }
@@ -86,7 +87,9 @@ public final class ValueCodec {
     out.writeTag(COMPACT);
     out.writeValue(value);
     byte[] compact = out.toByteArray();
-    if (compressionThreshold > 0 && compact.length > compressionThreshold) {
+    // past what a reader inflates, a value stays as it is: too large to store, counted as oversized, not a value
+    // that every reader would then refuse
+    if (compressionThreshold > 0 && compact.length > compressionThreshold && compact.length <= maxInflatedBytes) {
       byte[] deflated = deflate(COMPACT_DEFLATED, compact, 1);
       if (deflated.length < compact.length) {
         return deflated;
@@ -103,7 +106,7 @@ public final class ValueCodec {
    */
   public byte[] encodeSerialized(Object value) {
     byte[] plain = serialize(value);
-    if (compressionThreshold > 0 && plain.length > compressionThreshold) {
+    if (compressionThreshold > 0 && plain.length > compressionThreshold && plain.length <= maxInflatedBytes) {
       byte[] deflated = deflate(DEFLATED, plain, 0);
       if (deflated.length < plain.length) {
         return deflated;
@@ -125,17 +128,25 @@ public final class ValueCodec {
     if (bytes == null || bytes.length < 2) {
       throw new CodecException("not a Caspian value: " + (bytes == null ? "null" : bytes.length + " bytes"));
     }
-    return switch (bytes[0]) {
-      case PLAIN -> deserialize(new ByteArrayInputStream(bytes, 1, bytes.length - 1), classLoader);
-      case DEFLATED -> deserialize(new InflaterInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1)),
-          classLoader);
-      case COMPACT -> decodeCompact(bytes, 1, bytes.length, classLoader);
-      case COMPACT_DEFLATED -> {
-        byte[] inflated = inflate(bytes);
-        yield decodeCompact(inflated, 0, inflated.length, classLoader);
-      }
-      default -> throw new CodecException("not a Caspian value: unknown format tag " + bytes[0]);
-    };
+    try {
+      return switch (bytes[0]) {
+        case PLAIN -> deserialize(bytes, 1, bytes.length - 1, classLoader);
+        case DEFLATED -> {
+          byte[] inflated = inflate(bytes);
+          yield deserialize(inflated, 0, inflated.length, classLoader);
+        }
+        case COMPACT -> decodeCompact(bytes, 1, bytes.length, classLoader);
+        case COMPACT_DEFLATED -> {
+          byte[] inflated = inflate(bytes);
+          yield decodeCompact(inflated, 0, inflated.length, classLoader);
+        }
+        default -> throw new CodecException("not a Caspian value: unknown format tag " + bytes[0]);
+      };
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // the budgets should make these unreachable; if bytes still manage it, they are a miss, not the caller's crash
+      throw new CodecException("decoding exhausted the " + (e instanceof StackOverflowError ? "stack" : "heap")
+          + " on a " + bytes.length + "-byte value", null);
+    }
   }
 
   private Object decodeCompact(byte[] bytes, int offset, int limit, ClassLoader classLoader) {
@@ -157,7 +168,24 @@ public final class ValueCodec {
 
   /** Reads a Java serialization stream embedded in a compact value, through the filter. */
   Object deserialize(byte[] bytes, int offset, int length, ClassLoader classLoader) {
-    return deserialize(new ByteArrayInputStream(bytes, offset, length), classLoader);
+    SerializationFilter.Budget budget = filter.forStream(length);
+    try (ObjectInputStream ois = new LoaderObjectInputStream(new ByteArrayInputStream(bytes, offset, length),
+        classLoader, budget)) {
+      ois.setObjectInputFilter(budget);
+      return ois.readObject();
+    } catch (InvalidClassException e) {
+      if (budget.rejection() != null) {
+        throw new RejectedClassException("rejected: " + budget.rejection(), null);
+      }
+      throw new CodecException("cannot deserialize: " + LogSafe.escape(e.getMessage()), null);
+    } catch (ClassNotFoundException e) {
+      throw new CodecException("cannot deserialize, class not found: " + LogSafe.escape(e.getMessage()), null);
+    } catch (IOException | RuntimeException e) {
+      if (budget.rejection() != null) {
+        throw new RejectedClassException("rejected: " + budget.rejection(), null);
+      }
+      throw new CodecException("cannot deserialize: " + LogSafe.escape(e.toString()), null);
+    }
   }
 
   /**
@@ -165,9 +193,9 @@ public final class ValueCodec {
    * code, so the check comes first, as the serialization filter's does for streams).
    */
   Class<?> enumClass(String name, ClassLoader classLoader) {
-    if (!allowedClassNames.test(name)) {
-      throw new RejectedClassException("class not allowed by " + MemcachedSettings.SERIALIZATION_ALLOW + ": " + name,
-          null);
+    if (!filter.allows(name)) {
+      throw new RejectedClassException("rejected: class " + LogSafe.escape(name) + " is not in "
+          + MemcachedSettings.SERIALIZATION_ALLOW, null);
     }
     Class<?> type;
     try {
@@ -185,24 +213,7 @@ public final class ValueCodec {
     return type;
   }
 
-  private Object deserialize(InputStream in, ClassLoader classLoader) {
-    try (ObjectInputStream ois = new LoaderObjectInputStream(in, classLoader)) {
-      ois.setObjectInputFilter(filter);
-      return ois.readObject();
-    } catch (InvalidClassException e) {
-      if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {
-        throw new RejectedClassException("class not allowed by " + MemcachedSettings.SERIALIZATION_ALLOW + ": "
-            + e.getMessage(), e);
-      }
-      throw new CodecException("cannot deserialize: " + e.getMessage(), e);
-    } catch (ClassNotFoundException e) {
-      throw new CodecException("cannot deserialize, class not found: " + e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      throw new CodecException("cannot deserialize: " + e, e);
-    }
-  }
-
-  /** Inflates a tag-4 item, refusing to grow past the bound a crafted item could otherwise push it to. */
+  /** Inflates a tag-2 or tag-4 item, refusing to grow past the bound a crafted item could otherwise push it to. */
   private byte[] inflate(byte[] bytes) {
     Inflater inflater = new Inflater();
     try {
@@ -212,16 +223,16 @@ public final class ValueCodec {
       while (!inflater.finished()) {
         int n = inflater.inflate(chunk);
         if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          throw new CodecException("corrupt compact value: truncated deflate stream");
+          throw new CodecException("corrupt value: truncated deflate stream");
         }
         if (out.size() + n > maxInflatedBytes) {
-          throw new CodecException("compact value inflates past " + maxInflatedBytes + " bytes");
+          throw new CodecException("value inflates past " + maxInflatedBytes + " bytes");
         }
         out.write(chunk, 0, n);
       }
       return out.toByteArray();
     } catch (DataFormatException e) {
-      throw new CodecException("corrupt compact value: " + e.getMessage(), e);
+      throw new CodecException("corrupt value: " + e.getMessage(), e);
     } finally {
       inflater.end();
     }
@@ -251,17 +262,25 @@ public final class ValueCodec {
     return bytes.toByteArray();
   }
 
-  /** Resolves classes through the cache's class loader, as JSR-107 requires, falling back to the default. */
+  /**
+   * Resolves classes through the cache's class loader, as JSR-107 requires, falling back to the default; but only
+   * classes the allow-list admits, checked by name before loading (the filter itself runs after a class is
+   * resolved, and loading a class a crafted stream names is already more than it should get). No proxy classes.
+   */
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader classLoader;
+    private final SerializationFilter.Budget budget;
 
-    LoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+    LoaderObjectInputStream(InputStream in, ClassLoader classLoader, SerializationFilter.Budget budget)
+        throws IOException {
       super(in);
       this.classLoader = classLoader;
+      this.budget = budget;
     }
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      budget.checkName(desc.getName());
       if (classLoader != null) {
         try {
           return Class.forName(desc.getName(), false, classLoader);
@@ -270,6 +289,11 @@ public final class ValueCodec {
         }
       }
       return super.resolveClass(desc);
+    }
+
+    @Override
+    protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
+      throw budget.rejected("a proxy class (" + LogSafe.escape(String.join(",", interfaces)) + ")");
     }
   }
 }

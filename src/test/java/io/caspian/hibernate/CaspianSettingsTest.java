@@ -52,7 +52,7 @@ class CaspianSettingsTest {
     assertEquals("u", properties.getProperty("caspian.memcached.sasl.username"));
     assertEquals("secret", properties.getProperty("caspian.memcached.sasl.password"));
     assertTrue(properties.getProperty("caspian.serialization.allow").endsWith(";com.shop.**"));
-    assertTrue(properties.getProperty("caspian.serialization.allow").startsWith("io.caspian.**;org.hibernate.**"));
+    assertTrue(properties.getProperty("caspian.serialization.allow").startsWith("io.caspian.hibernate.*;org.hibernate.cache.spi.entry.StandardCacheEntryImpl;"));
     assertFalse(settings.toString().contains("secret"));
   }
 

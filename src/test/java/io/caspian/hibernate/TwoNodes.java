@@ -17,10 +17,20 @@ final class TwoNodes implements AutoCloseable {
   final SessionFactory a;
   final SessionFactory b;
 
+  /** The memcached namespace of this fixture's nodes (Caspian's region factory only). */
+  final String namespace;
+
   TwoNodes(String regionFactory, String servers) {
+    this(regionFactory, servers, java.util.Map.of(), java.util.Map.of());
+  }
+
+  /** Nodes with extra settings each ({@code extraA} for A, {@code extraB} for B). */
+  TwoNodes(String regionFactory, String servers, java.util.Map<String, String> extraA,
+      java.util.Map<String, String> extraB) {
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    a = build(regionFactory, servers, id);
-    b = build(regionFactory, servers, id);
+    namespace = "t" + id;
+    a = build(regionFactory, servers, id, extraA);
+    b = build(regionFactory, servers, id, extraB);
   }
 
   /** Skips the calling test until the Caspian JCache provider is on the class path (it lands from main). */
@@ -35,7 +45,8 @@ final class TwoNodes implements AutoCloseable {
     Assumptions.assumeTrue(present, "Caspian JCache provider not merged yet");
   }
 
-  private static SessionFactory build(String regionFactory, String servers, String id) {
+  private static SessionFactory build(String regionFactory, String servers, String id,
+      java.util.Map<String, String> extra) {
     Configuration configuration = new Configuration()
         .addAnnotatedClass(Item.class)
         .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1")
@@ -54,6 +65,7 @@ final class TwoNodes implements AutoCloseable {
           .setProperty("hibernate.javax.cache.uri", "memcached://" + servers + "/s" + id)
           .setProperty("hibernate.javax.cache.missing_cache_strategy", "create");
     }
+    extra.forEach(configuration::setProperty);
     return configuration.buildSessionFactory();
   }
 
