@@ -167,6 +167,20 @@ public class JCacheBenchmark {
     }
   }
 
+  /** Caspian with signed values ({@code caspian.security.key}): the HMAC's cost per get and put. */
+  public static class CaspianSigned extends Caches {
+    @Override
+    CacheManager open() {
+      java.util.Properties properties = new java.util.Properties();
+      properties.setProperty("caspian.security.key", "bench-secret-0123456789abcdef0123");
+      CacheManager m = new CaspianCachingProvider().getCacheManager(
+          URI.create("memcached://" + BenchServers.address(BenchServers.MEMCACHED) + "/bench-signed"), null,
+          properties);
+      closer = m;
+      return m;
+    }
+  }
+
   public static class Hazelcast extends Caches {
     @Override
     CacheManager open() {
@@ -198,6 +212,11 @@ public class JCacheBenchmark {
   }
 
   @Benchmark
+  public Object getCaspianSigned(CaspianSigned c) {
+    return c.values.get("hit");
+  }
+
+  @Benchmark
   public Object getHazelcast(Hazelcast c) {
     return c.values.get("hit");
   }
@@ -216,6 +235,11 @@ public class JCacheBenchmark {
 
   @Benchmark
   public void putCaspian(Caspian c, Slot slot) {
+    c.values.put(slot.putKey, VALUE);
+  }
+
+  @Benchmark
+  public void putCaspianSigned(CaspianSigned c, Slot slot) {
     c.values.put(slot.putKey, VALUE);
   }
 
