@@ -24,7 +24,19 @@ import java.util.Optional;
  *   <tr><td>{@value #COMPRESSION_THRESHOLD}</td><td>16384 (bytes; 0 disables)</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>none beyond the JDK value types</td></tr>
  *   <tr><td>{@value #CAS_MAX_ATTEMPTS}</td><td>100</td></tr>
+ *   <tr><td>{@value #TLS}</td><td>false; true encrypts every connection (memcached started with {@code -Z}), see
+ *   {@link TlsSettings}</td></tr>
+ *   <tr><td>{@value #TLS_CA_FILE}</td><td>none: PEM file of the certificates (CA or self-signed) to trust</td></tr>
+ *   <tr><td>{@value #TLS_TRUST_STORE} / {@value #TLS_TRUST_STORE_PASSWORD} / {@value #TLS_TRUST_STORE_TYPE}</td>
+ *   <td>none / none / PKCS12: a key store of certificates to trust instead; with neither, the JDK's default
+ *   trust store</td></tr>
+ *   <tr><td>{@value #TLS_KEY_STORE} / {@value #TLS_KEY_STORE_PASSWORD} / {@value #TLS_KEY_STORE_TYPE}</td>
+ *   <td>none / none / PKCS12: the client's key and certificate, for servers that require one (mutual TLS)</td></tr>
+ *   <tr><td>{@value #TLS_HOSTNAME_VERIFICATION}</td><td>true: each server's certificate must name that server as
+ *   written in the server list (an IP address as an IP subject alternative name)</td></tr>
  * </table>
+ * Any {@code caspian.memcached.tls.*} key while {@value #TLS} is not true is an error, so a configuration meant for
+ * TLS never runs in plain text.
  */
 public final class MemcachedSettings {
   public static final String SERVERS = "caspian.memcached.servers";
@@ -36,6 +48,17 @@ public final class MemcachedSettings {
   public static final String COMPRESSION_THRESHOLD = "caspian.compression.threshold";
   public static final String SERIALIZATION_ALLOW = "caspian.serialization.allow";
   public static final String CAS_MAX_ATTEMPTS = "caspian.cas.max-attempts";
+  public static final String TLS = "caspian.memcached.tls";
+  public static final String TLS_CA_FILE = TLS + ".ca-file";
+  public static final String TLS_TRUST_STORE = TLS + ".trust-store";
+  public static final String TLS_TRUST_STORE_PASSWORD = TLS + ".trust-store-password";
+  public static final String TLS_TRUST_STORE_TYPE = TLS + ".trust-store-type";
+  public static final String TLS_KEY_STORE = TLS + ".key-store";
+  public static final String TLS_KEY_STORE_PASSWORD = TLS + ".key-store-password";
+  public static final String TLS_KEY_STORE_TYPE = TLS + ".key-store-type";
+  public static final String TLS_HOSTNAME_VERIFICATION = TLS + ".hostname-verification";
+  private static final List<String> TLS_DETAILS = List.of(TLS_CA_FILE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
+      TLS_TRUST_STORE_TYPE, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE, TLS_HOSTNAME_VERIFICATION);
 
   /** Environment variable consulted for the server list when the system property is not set. */
   public static final String SERVERS_ENV = "CASPIAN_MEMCACHED_SERVERS";
@@ -50,6 +73,7 @@ public final class MemcachedSettings {
   private final int compressionThreshold;
   private final String serializationAllow;
   private final int casMaxAttempts;
+  private final TlsSettings tls;
 
   private MemcachedSettings(Builder b) {
     this.servers = List.copyOf(b.servers);
@@ -61,6 +85,7 @@ public final class MemcachedSettings {
     this.compressionThreshold = b.compressionThreshold;
     this.serializationAllow = b.serializationAllow;
     this.casMaxAttempts = b.casMaxAttempts;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -88,7 +113,32 @@ public final class MemcachedSettings {
         b.compressionThreshold((int) parseLong(COMPRESSION_THRESHOLD, v, 0)));
     lookup(properties, SERIALIZATION_ALLOW).ifPresent(b::serializationAllow);
     lookup(properties, CAS_MAX_ATTEMPTS).ifPresent(v -> b.casMaxAttempts((int) parseLong(CAS_MAX_ATTEMPTS, v, 1)));
+    if (parseBoolean(TLS, lookup(properties, TLS).orElse("false"))) {
+      b.tls(new TlsSettings(
+          lookup(properties, TLS_TRUST_STORE).map(java.nio.file.Path::of).orElse(null),
+          lookup(properties, TLS_TRUST_STORE_PASSWORD).orElse(null),
+          lookup(properties, TLS_TRUST_STORE_TYPE).orElse(null),
+          lookup(properties, TLS_CA_FILE).map(java.nio.file.Path::of).orElse(null),
+          lookup(properties, TLS_KEY_STORE).map(java.nio.file.Path::of).orElse(null),
+          lookup(properties, TLS_KEY_STORE_PASSWORD).orElse(null),
+          lookup(properties, TLS_KEY_STORE_TYPE).orElse(null),
+          parseBoolean(TLS_HOSTNAME_VERIFICATION, lookup(properties, TLS_HOSTNAME_VERIFICATION).orElse("true"))));
+    } else {
+      for (String key : TLS_DETAILS) {
+        if (lookup(properties, key).isPresent()) {
+          throw new IllegalArgumentException(key + " is set but " + TLS + " is not true: set " + TLS
+              + "=true to encrypt the connections, or remove " + key);
+        }
+      }
+    }
     return b.build();
+  }
+
+  private static boolean parseBoolean(String key, String value) {
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(key + " must be true or false but was '" + value + "'");
   }
 
   /**
@@ -198,6 +248,11 @@ public final class MemcachedSettings {
     return casMaxAttempts;
   }
 
+  /** How connections are encrypted; empty for plain text. */
+  public Optional<TlsSettings> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** A copy with another namespace. */
   public MemcachedSettings withNamespace(String otherNamespace) {
     return toBuilder().namespace(otherNamespace).build();
@@ -206,7 +261,7 @@ public final class MemcachedSettings {
   public Builder toBuilder() {
     Builder b = builder().servers(servers).namespace(namespace).operationTimeout(operationTimeout)
         .maxValueBytes(maxValueBytes).compressionThreshold(compressionThreshold)
-        .serializationAllow(serializationAllow).casMaxAttempts(casMaxAttempts);
+        .serializationAllow(serializationAllow).casMaxAttempts(casMaxAttempts).tls(tls);
     if (saslUsername != null) {
       b.sasl(saslUsername, saslPassword);
     }
@@ -217,7 +272,8 @@ public final class MemcachedSettings {
   public String toString() {
     return "MemcachedSettings[servers=" + serverList() + ", namespace=" + namespace + ", timeout="
         + operationTimeout.toMillis() + "ms, sasl=" + (saslUsername != null) + ", maxValueBytes=" + maxValueBytes
-        + ", compressionThreshold=" + compressionThreshold + ", casMaxAttempts=" + casMaxAttempts + "]";
+        + ", compressionThreshold=" + compressionThreshold + ", casMaxAttempts=" + casMaxAttempts
+        + ", tls=" + (tls == null ? "false" : tls) + "]";
   }
 
   /** Builder of {@link MemcachedSettings}. */
@@ -231,8 +287,15 @@ public final class MemcachedSettings {
     private int compressionThreshold = 16 * 1024;
     private String serializationAllow = "";
     private int casMaxAttempts = 100;
+    private TlsSettings tls;
 
     private Builder() {}
+
+    /** Encrypts the connections as {@code value} says; null for plain text. */
+    public Builder tls(TlsSettings value) {
+      this.tls = value;
+      return this;
+    }
 
     public Builder servers(List<InetSocketAddress> value) {
       if (value.isEmpty()) {
