@@ -149,7 +149,7 @@ class TlsTest {
   }
 
   @Test
-  void aPlainTextClientToATlsPortFailsSayingWhatToSet() {
+  void aPlainTextClientToATlsPortFailsSayingWhatToSet() throws InterruptedException {
     Properties plain = new Properties();
     plain.setProperty(MemcachedSettings.TIMEOUT, "1000");
     Cache<String, Integer> cache = cache(a.address(), "tls-plain", plain);
@@ -157,7 +157,10 @@ class TlsTest {
     // client's I/O thread reported the reset, the next ones say it
     String hint = "set " + MemcachedSettings.TLS + "=true";
     List<String> seen = new java.util.ArrayList<>();
-    for (int attempt = 0; attempt < 5 && seen.stream().noneMatch(m -> m.contains(hint)); attempt++) {
+    for (int attempt = 0; attempt < 50 && seen.stream().noneMatch(m -> m.contains(hint)); attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(100);
+      }
       seen.add(messages(assertThrows(CacheException.class, () -> cache.put("k", 1))));
     }
     assertTrue(seen.stream().anyMatch(m -> m.contains(hint)), seen.toString());
