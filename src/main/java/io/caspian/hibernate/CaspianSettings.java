@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.memcached.MemcachedSettings;
 import io.caspian.memcached.TypeAdapters;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,16 @@ import org.hibernate.cache.CacheException;
  *   {@code CASPIAN_SECURITY_KEY} environment variable, else unsigned)</td></tr>
  *   <tr><td>{@value #PREFIX}{@code serialization.max-depth}</td><td>how deep a Java-serialized value may nest
  *   (default 16)</td></tr>
+ *   <tr><td>{@value #TLS}</td><td>true: TLS to memcached (started with {@code -Z}); default false. The
+ *   {@code hibernate.cache.caspian.tls.*} keys below are the transport's {@code caspian.memcached.tls.*} ones (see
+ *   {@link io.caspian.memcached.MemcachedSettings}), and are refused while {@value #TLS} is not true</td></tr>
+ *   <tr><td>{@value #TLS_CA_FILE}</td><td>PEM certificates to trust (CA or self-signed)</td></tr>
+ *   <tr><td>{@value #TLS_TRUST_STORE}, {@value #TLS_TRUST_STORE_PASSWORD}, {@value #TLS_TRUST_STORE_TYPE}</td><td>a
+ *   trust store instead (type default PKCS12); with neither, the JDK's default trust store</td></tr>
+ *   <tr><td>{@value #TLS_KEY_STORE}, {@value #TLS_KEY_STORE_PASSWORD}, {@value #TLS_KEY_STORE_TYPE}</td><td>client
+ *   certificate for mutual TLS</td></tr>
+ *   <tr><td>{@value #TLS_HOSTNAME_VERIFICATION}</td><td>whether each server's certificate must name it (default
+ *   true)</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>extra ObjectInputFilter patterns ({@code ;}-separated) for cached values, e.g. your domain's enum packages</td></tr>
  * </table>
  */
@@ -53,7 +64,8 @@ public record CaspianSettings(
     Duration clockMaxLag,
     Duration clockMaxSkew,
     boolean asyncCompletion,
-    Map<String, String> transportSettings) {
+    Map<String, String> transportSettings,
+    Map<String, String> tls) {
 
   public static final String PREFIX = "hibernate.cache.caspian.";
   public static final String SERVERS = PREFIX + "servers";
@@ -68,6 +80,25 @@ public record CaspianSettings(
   public static final String CLOCK_MAX_LAG = PREFIX + "clock.max_lag";
   public static final String CLOCK_MAX_SKEW = PREFIX + "clock.max_skew";
   public static final String ASYNC_COMPLETION = PREFIX + "async_completion";
+  public static final String TLS = PREFIX + "tls";
+  public static final String TLS_CA_FILE = TLS + ".ca_file";
+  public static final String TLS_TRUST_STORE = TLS + ".trust_store";
+  public static final String TLS_TRUST_STORE_PASSWORD = TLS + ".trust_store_password";
+  public static final String TLS_TRUST_STORE_TYPE = TLS + ".trust_store_type";
+  public static final String TLS_KEY_STORE = TLS + ".key_store";
+  public static final String TLS_KEY_STORE_PASSWORD = TLS + ".key_store_password";
+  public static final String TLS_KEY_STORE_TYPE = TLS + ".key_store_type";
+  public static final String TLS_HOSTNAME_VERIFICATION = TLS + ".hostname_verification";
+  /** Each Hibernate TLS key and the transport key it sets. */
+  private static final Map<String, String> TLS_KEYS = Map.of(
+      TLS_CA_FILE, MemcachedSettings.TLS_CA_FILE,
+      TLS_TRUST_STORE, MemcachedSettings.TLS_TRUST_STORE,
+      TLS_TRUST_STORE_PASSWORD, MemcachedSettings.TLS_TRUST_STORE_PASSWORD,
+      TLS_TRUST_STORE_TYPE, MemcachedSettings.TLS_TRUST_STORE_TYPE,
+      TLS_KEY_STORE, MemcachedSettings.TLS_KEY_STORE,
+      TLS_KEY_STORE_PASSWORD, MemcachedSettings.TLS_KEY_STORE_PASSWORD,
+      TLS_KEY_STORE_TYPE, MemcachedSettings.TLS_KEY_STORE_TYPE,
+      TLS_HOSTNAME_VERIFICATION, MemcachedSettings.TLS_HOSTNAME_VERIFICATION);
   public static final String DEFAULT_NAMESPACE = "hibernate";
   /**
    * A lagging caching timestamp is always on the safe side (newer entries are misses, never the reverse), and under
@@ -99,6 +130,7 @@ public record CaspianSettings(
     servers = List.copyOf(servers);
     transportSettings = Map.copyOf(transportSettings);
     regionExpiry = Map.copyOf(regionExpiry);
+    tls = Map.copyOf(tls);
     Objects.requireNonNull(namespace);
     Objects.requireNonNull(timeout);
     Objects.requireNonNull(defaultExpiry);
@@ -139,7 +171,8 @@ public record CaspianSettings(
         Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_LAG, DEFAULT_CLOCK_MAX_LAG_MILLIS)),
         Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_SKEW, 1000)),
         bool(config, ASYNC_COMPLETION, true),
-        transportSettings(config));
+        transportSettings(config),
+        tls(config));
     settings.checkExpiriesOutliveLocks();
     return settings;
   }
@@ -153,6 +186,27 @@ public record CaspianSettings(
       }
     }
     return transport;
+  }
+
+  /** The transport's TLS properties ({@code caspian.memcached.tls*}), empty for plain text. */
+  private static Map<String, String> tls(Map<String, ?> config) {
+    boolean on = bool(config, TLS, false);
+    Map<String, String> tls = new java.util.HashMap<>();
+    for (Map.Entry<String, String> key : TLS_KEYS.entrySet()) {
+      String value = string(config, key.getKey());
+      if (value == null || value.isEmpty()) {
+        continue;
+      }
+      if (!on) {
+        throw new CacheException(key.getKey() + " is set but " + TLS + " is not true: set " + TLS
+            + "=true to encrypt the connections to memcached, or remove " + key.getKey());
+      }
+      tls.put(key.getValue(), value);
+    }
+    if (on) {
+      tls.put(MemcachedSettings.TLS, "true");
+    }
+    return tls;
   }
 
   static List<String> parseServers(String value) {
@@ -216,6 +270,7 @@ public record CaspianSettings(
         : BUILT_IN_ALLOW + ";" + serializationAllow;
     properties.setProperty("caspian.serialization.allow", allow);
     transportSettings.forEach(properties::setProperty);
+    tls.forEach(properties::setProperty);
     // region entries and keys in the compact format rather than Java serialization
     properties.put(TypeAdapters.PROPERTY, CaspianTypeAdapters.ALL);
     return properties;
@@ -226,7 +281,7 @@ public record CaspianSettings(
     // never print the password
     return "CaspianSettings[servers=" + servers + ", namespace=" + namespace + ", timeout=" + timeout
         + ", sasl=" + (saslUsername != null) + ", defaultExpiry=" + defaultExpiry + ", regionExpiry=" + regionExpiry
-        + ", lockTimeout=" + lockTimeout + "]";
+        + ", lockTimeout=" + lockTimeout + ", tls=" + !tls.isEmpty() + "]";
   }
 
   private static String string(Map<String, ?> config, String key) {

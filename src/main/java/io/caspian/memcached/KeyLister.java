@@ -18,22 +18,25 @@ import java.util.concurrent.locks.LockSupport;
  * from which the server's LRU maintainer moves items concurrently, so it can miss some (seen in tests). Servers
  * older than 1.6.x that lack the hash walk fall back to it. memcached keeps no index of keys, so this walks every item of every server: its cost is
  * proportional to the whole pool, not to the cache. It needs the text protocol, which a server started with SASL
- * does not offer.
+ * does not offer. Over TLS ({@link MemcachedSettings#tls()}) it opens TLS sockets with the client's own
+ * {@link javax.net.ssl.SSLContext} and the same certificate and name checks.
  */
 public final class KeyLister {
   private static final int BUSY_RETRIES = 200;
 
   private final List<InetSocketAddress> servers;
   private final int timeoutMillis;
+  private final Tls tls;
 
-  KeyLister(List<InetSocketAddress> servers, int timeoutMillis) {
+  KeyLister(List<InetSocketAddress> servers, int timeoutMillis, Tls tls) {
     this.servers = List.copyOf(servers);
     this.timeoutMillis = timeoutMillis;
+    this.tls = tls;
   }
 
   /** The keys starting with {@code prefix} on one server (tests and tools that need to know where keys live). */
   public static List<String> keysOn(InetSocketAddress server, String prefix, int timeoutMillis) {
-    return new KeyLister(List.of(server), timeoutMillis).keys(prefix);
+    return new KeyLister(List.of(server), timeoutMillis, null).keys(prefix);
   }
 
   List<String> keys(String prefix) {
@@ -70,18 +73,32 @@ public final class KeyLister {
 
   private static final List<String> UNSUPPORTED = List.of();
 
+  private Socket connect(InetSocketAddress server) throws IOException {
+    int readTimeout = Math.max(timeoutMillis * 20, 10_000);
+    if (tls != null) {
+      return tls.connect(server, timeoutMillis, readTimeout);
+    }
+    Socket socket = new Socket();
+    try {
+      socket.connect(server, timeoutMillis);
+      socket.setSoTimeout(readTimeout);
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
   /** The keys, null when the crawler is busy, or {@link #UNSUPPORTED} when the server lacks this walk. */
   private List<String> dump(InetSocketAddress server, String prefix, String how) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(server, timeoutMillis);
-      socket.setSoTimeout(Math.max(timeoutMillis * 20, 10_000));
+    try (Socket socket = connect(server)) {
       OutputStream out = socket.getOutputStream();
       out.write(("lru_crawler metadump " + how + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       BufferedReader in = new BufferedReader(
           new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII), 64 * 1024);
       List<String> keys = new ArrayList<>();
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
+      for (String line = firstLine(in); line != null; line = in.readLine()) {
         if (line.equals("END")) {
           return keys;
         }
@@ -104,6 +121,25 @@ public final class KeyLister {
         }
       }
       throw new IOException("connection closed before END");
+    }
+  }
+
+  /** The first line of the answer; a plain-text connection that a TLS-only memcached resets at once says so. */
+  private String firstLine(BufferedReader in) throws IOException {
+    boolean plain = tls == null;
+    try {
+      String line = in.readLine();
+      if (line == null && plain) {
+        throw new IOException("connection closed without an answer (if the server serves TLS only, started with -Z,"
+            + " set " + MemcachedSettings.TLS + "=true)");
+      }
+      return line;
+    } catch (java.net.SocketException e) {
+      if (!plain) {
+        throw e;
+      }
+      throw new IOException(e.getMessage() + " before any answer (if the server serves TLS only, started with -Z,"
+          + " set " + MemcachedSettings.TLS + "=true)", e);
     }
   }
 

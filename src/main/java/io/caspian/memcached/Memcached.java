@@ -32,6 +32,7 @@ public final class Memcached implements AutoCloseable {
   private final TamperLog tamperLog = new TamperLog();
   private final TransportStats stats = new TransportStats();
   private final KeyLister lister;
+  private final ConnectionProblems problems;
   private final long timeoutMillis;
   /**
    * Where each key lives. {@code client.getNodeLocator()} copies the whole Ketama ring on every call (a fifth of a
@@ -49,11 +50,12 @@ public final class Memcached implements AutoCloseable {
     if (!signer.enabled()) {
       TamperLog.warnUnsigned(settings.serverList());
     }
-    this.client = MemcachedClientFactory.create(settings);
+    this.problems = new ConnectionProblems(settings);
+    this.client = MemcachedClientFactory.create(settings, problems);
     // the transcoder's own limit is a safety net: update() and set() check the configured limit first
     this.transcoder = new BytesTranscoder(Math.max(settings.maxValueBytes(), 1) + 1024 + signer.overhead());
     this.timeoutMillis = settings.operationTimeout().toMillis();
-    this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+    this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis), problems.tls());
     this.locator = client.getNodeLocator();
     awaitConnections();
   }
@@ -553,7 +555,7 @@ public final class Memcached implements AutoCloseable {
     stats.failures.increment();
     Throwable root = cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause;
     return new MemcachedUnavailableException("memcached " + settings.serverList() + " did not answer for " + what
-        + " within " + timeoutMillis + " ms: " + root, root);
+        + " within " + timeoutMillis + " ms: " + root + problems.describe(), root);
   }
 
   @Override

@@ -30,7 +30,19 @@ import java.util.Optional;
  *   <tr><td>{@value SecuritySettings#PREVIOUS_KEY} / {@value SecuritySettings#PREVIOUS_KEY_FILE} (or
  *       {@value SecuritySettings#PREVIOUS_KEY_ENV})</td><td>none</td></tr>
  *   <tr><td>{@value SecuritySettings#ACCEPT_UNSIGNED}</td><td>false</td></tr>
+ *   <tr><td>{@value #TLS}</td><td>false; true encrypts every connection (memcached started with {@code -Z}), see
+ *   {@link TlsSettings}</td></tr>
+ *   <tr><td>{@value #TLS_CA_FILE}</td><td>none: PEM file of the certificates (CA or self-signed) to trust</td></tr>
+ *   <tr><td>{@value #TLS_TRUST_STORE} / {@value #TLS_TRUST_STORE_PASSWORD} / {@value #TLS_TRUST_STORE_TYPE}</td>
+ *   <td>none / none / PKCS12: a key store of certificates to trust instead; with neither, the JDK's default
+ *   trust store</td></tr>
+ *   <tr><td>{@value #TLS_KEY_STORE} / {@value #TLS_KEY_STORE_PASSWORD} / {@value #TLS_KEY_STORE_TYPE}</td>
+ *   <td>none / none / PKCS12: the client's key and certificate, for servers that require one (mutual TLS)</td></tr>
+ *   <tr><td>{@value #TLS_HOSTNAME_VERIFICATION}</td><td>true: each server's certificate must name that server as
+ *   written in the server list (an IP address as an IP subject alternative name)</td></tr>
  * </table>
+ * Any {@code caspian.memcached.tls.*} key while {@value #TLS} is not true is an error, so a configuration meant for
+ * TLS never runs in plain text.
  */
 public final class MemcachedSettings {
   public static final String SERVERS = "caspian.memcached.servers";
@@ -43,6 +55,17 @@ public final class MemcachedSettings {
   public static final String SERIALIZATION_ALLOW = "caspian.serialization.allow";
   public static final String CAS_MAX_ATTEMPTS = "caspian.cas.max-attempts";
   public static final String MAX_DEPTH = "caspian.serialization.max-depth";
+  public static final String TLS = "caspian.memcached.tls";
+  public static final String TLS_CA_FILE = TLS + ".ca-file";
+  public static final String TLS_TRUST_STORE = TLS + ".trust-store";
+  public static final String TLS_TRUST_STORE_PASSWORD = TLS + ".trust-store-password";
+  public static final String TLS_TRUST_STORE_TYPE = TLS + ".trust-store-type";
+  public static final String TLS_KEY_STORE = TLS + ".key-store";
+  public static final String TLS_KEY_STORE_PASSWORD = TLS + ".key-store-password";
+  public static final String TLS_KEY_STORE_TYPE = TLS + ".key-store-type";
+  public static final String TLS_HOSTNAME_VERIFICATION = TLS + ".hostname-verification";
+  private static final List<String> TLS_DETAILS = List.of(TLS_CA_FILE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
+      TLS_TRUST_STORE_TYPE, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE, TLS_HOSTNAME_VERIFICATION);
 
   /** Environment variable consulted for the server list when the system property is not set. */
   public static final String SERVERS_ENV = "CASPIAN_MEMCACHED_SERVERS";
@@ -61,6 +84,7 @@ public final class MemcachedSettings {
   private final byte[] signingKey;
   private final byte[] previousSigningKey;
   private final boolean acceptUnsigned;
+  private final TlsSettings tls;
 
   private MemcachedSettings(Builder b) {
     this.servers = List.copyOf(b.servers);
@@ -80,6 +104,7 @@ public final class MemcachedSettings {
       throw new IllegalArgumentException(SecuritySettings.PREVIOUS_KEY + " is set but " + SecuritySettings.KEY
           + " is not");
     }
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -117,7 +142,32 @@ public final class MemcachedSettings {
       }
       b.acceptUnsigned(Boolean.parseBoolean(v));
     });
+    if (parseBoolean(TLS, lookup(properties, TLS).orElse("false"))) {
+      b.tls(new TlsSettings(
+          lookup(properties, TLS_TRUST_STORE).map(java.nio.file.Path::of).orElse(null),
+          lookup(properties, TLS_TRUST_STORE_PASSWORD).orElse(null),
+          lookup(properties, TLS_TRUST_STORE_TYPE).orElse(null),
+          lookup(properties, TLS_CA_FILE).map(java.nio.file.Path::of).orElse(null),
+          lookup(properties, TLS_KEY_STORE).map(java.nio.file.Path::of).orElse(null),
+          lookup(properties, TLS_KEY_STORE_PASSWORD).orElse(null),
+          lookup(properties, TLS_KEY_STORE_TYPE).orElse(null),
+          parseBoolean(TLS_HOSTNAME_VERIFICATION, lookup(properties, TLS_HOSTNAME_VERIFICATION).orElse("true"))));
+    } else {
+      for (String key : TLS_DETAILS) {
+        if (lookup(properties, key).isPresent()) {
+          throw new IllegalArgumentException(key + " is set but " + TLS + " is not true: set " + TLS
+              + "=true to encrypt the connections, or remove " + key);
+        }
+      }
+    }
     return b.build();
+  }
+
+  private static boolean parseBoolean(String key, String value) {
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(key + " must be true or false but was '" + value + "'");
   }
 
   /**
@@ -243,6 +293,11 @@ public final class MemcachedSettings {
     return signingKey != null;
   }
 
+  /** How connections are encrypted; empty for plain text. */
+  public Optional<TlsSettings> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** A copy with another namespace. */
   public MemcachedSettings withNamespace(String otherNamespace) {
     return toBuilder().namespace(otherNamespace).build();
@@ -251,7 +306,7 @@ public final class MemcachedSettings {
   public Builder toBuilder() {
     Builder b = builder().servers(servers).namespace(namespace).operationTimeout(operationTimeout)
         .maxValueBytes(maxValueBytes).compressionThreshold(compressionThreshold)
-        .serializationAllow(serializationAllow).casMaxAttempts(casMaxAttempts).maxDepth(maxDepth);
+        .serializationAllow(serializationAllow).casMaxAttempts(casMaxAttempts).maxDepth(maxDepth).tls(tls);
     b.signingKey = signingKey;
     b.previousSigningKey = previousSigningKey;
     b.acceptUnsigned = acceptUnsigned;
@@ -265,7 +320,8 @@ public final class MemcachedSettings {
   public String toString() {
     return "MemcachedSettings[servers=" + serverList() + ", namespace=" + namespace + ", timeout="
         + operationTimeout.toMillis() + "ms, sasl=" + (saslUsername != null) + ", maxValueBytes=" + maxValueBytes
-        + ", compressionThreshold=" + compressionThreshold + ", casMaxAttempts=" + casMaxAttempts + ", signed=" + signed() + "]";
+        + ", compressionThreshold=" + compressionThreshold + ", casMaxAttempts=" + casMaxAttempts
+        + ", signed=" + signed() + ", tls=" + (tls == null ? "false" : tls) + "]";
   }
 
   /** Builder of {@link MemcachedSettings}. */
@@ -283,8 +339,15 @@ public final class MemcachedSettings {
     private byte[] signingKey;
     private byte[] previousSigningKey;
     private boolean acceptUnsigned;
+    private TlsSettings tls;
 
     private Builder() {}
+
+    /** Encrypts the connections as {@code value} says; null for plain text. */
+    public Builder tls(TlsSettings value) {
+      this.tls = value;
+      return this;
+    }
 
     public Builder servers(List<InetSocketAddress> value) {
       if (value.isEmpty()) {

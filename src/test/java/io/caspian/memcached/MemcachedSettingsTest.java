@@ -45,4 +45,38 @@ class MemcachedSettingsTest {
     assertThrows(IllegalArgumentException.class, () -> MemcachedSettings.parseServers(" , "));
     assertThrows(IllegalArgumentException.class, () -> SerializationFilter.create("!java.**", 10));
   }
+
+  @Test
+  void tlsKeys() {
+    MemcachedSettings plain = MemcachedSettings.fromProperties(Map.of());
+    assertTrue(plain.tls().isEmpty());
+    assertTrue(plain.toBuilder().build().tls().isEmpty());
+
+    MemcachedSettings s = MemcachedSettings.fromProperties(Map.of(
+        MemcachedSettings.TLS, "true",
+        MemcachedSettings.TLS_TRUST_STORE, "/t.p12",
+        MemcachedSettings.TLS_TRUST_STORE_PASSWORD, "secret",
+        MemcachedSettings.TLS_KEY_STORE, "/k.jks",
+        MemcachedSettings.TLS_KEY_STORE_TYPE, "JKS",
+        MemcachedSettings.TLS_HOSTNAME_VERIFICATION, "false"));
+    TlsSettings tls = s.tls().orElseThrow();
+    assertEquals(java.nio.file.Path.of("/t.p12"), tls.trustStore());
+    assertEquals("secret", tls.trustStorePassword());
+    assertEquals("PKCS12", tls.trustStoreType());
+    assertEquals("JKS", tls.keyStoreType());
+    assertEquals(false, tls.hostnameVerification());
+    assertEquals(tls, s.toBuilder().build().tls().orElseThrow(), "kept by toBuilder");
+    assertTrue(!s.toString().contains("secret"), s.toString());
+    assertTrue(MemcachedSettings.fromProperties(Map.of(MemcachedSettings.TLS, "true")).tls().orElseThrow()
+        .hostnameVerification(), "names are checked by default");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemcachedSettings.fromProperties(
+        Map.of(MemcachedSettings.TLS_CA_FILE, "/ca.pem")));
+    assertTrue(e.getMessage().contains(MemcachedSettings.TLS + " is not true"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> MemcachedSettings.fromProperties(Map.of(
+        MemcachedSettings.TLS, "true", MemcachedSettings.TLS_CA_FILE, "/ca.pem",
+        MemcachedSettings.TLS_TRUST_STORE, "/t.p12")));
+    assertThrows(IllegalArgumentException.class, () -> MemcachedSettings.fromProperties(Map.of(
+        MemcachedSettings.TLS, "on")));
+  }
 }

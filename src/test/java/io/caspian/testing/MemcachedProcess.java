@@ -39,6 +39,18 @@ public final class MemcachedProcess implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts a memcached that serves TLS only ({@code -Z}) with {@code certificate} on a free loopback port, and the
+   * given extra arguments (e.g. {@code -o ssl_verify_mode=2,ssl_ca_cert=ca.pem} to require client certificates).
+   * {@link #stats()} speaks plain text and does not work on it; {@link #restart()} keeps TLS.
+   */
+  public static MemcachedProcess startTls(TestCertificates.KeyPair certificate, List<String> extraArgs) {
+    List<String> args = new ArrayList<>(List.of("-Z", "-o",
+        "ssl_chain_cert=" + certificate.certificate() + ",ssl_key=" + certificate.key()));
+    args.addAll(extraArgs);
+    return start(64, args);
+  }
+
   public int port() {
     return port;
   }
