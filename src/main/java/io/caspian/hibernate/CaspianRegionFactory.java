@@ -74,6 +74,10 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
 
   @Override
   protected void prepareForUse(SessionFactoryOptions options, Map<String, Object> configValues) {
+    String versionWarning = HibernateVersions.check(org.hibernate.Version.getVersionString());
+    if (versionWarning != null) {
+      LOG.log(System.Logger.Level.WARNING, versionWarning);
+    }
     CaspianSettings parsed = CaspianSettings.from(configValues);
     ClassLoader loader = CaspianRegionFactory.class.getClassLoader();
     CacheManager manager;
