@@ -94,6 +94,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
           + " entries with Java serialization and reads entries other nodes stored compactly as misses");
     }
     this.settings = parsed;
+    this.schemaRecreated = schemaRecreation(configValues);
     this.cacheManager = manager;
     this.clock = new ClusterClock(cache(META_CACHE, Duration.ZERO), settings.clockMaxLag(), settings.clockMaxSkew());
     watchRestarts(manager);
@@ -345,10 +346,32 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
    * (or whose state memcached lost before this start) does not make the first transactions' query results stale.
    */
   void sessionFactoryCreated(java.util.Collection<String> tables) {
+    if (schemaRecreated != null) {
+      // the database was (re)created empty at this start: entries of an earlier run describe rows that are gone,
+      // and would be served (or merged against) as if they still existed
+      LOG.log(System.Logger.Level.INFO, () -> "schema " + schemaRecreated + " at start: every region of namespace "
+          + settings.namespace() + " is evicted");
+      stores.forEach(RegionStore::evictData);
+    }
     TimestampsStore store = timestamps;
     if (store != null) {
       store.ensureTables(tables);
     }
+  }
+
+  /** The schema action that recreates the database at start ({@code hbm2ddl.auto=create...}), else null. */
+  private volatile String schemaRecreated;
+
+  private static String schemaRecreation(Map<String, Object> config) {
+    for (String key : List.of("hibernate.hbm2ddl.auto", "jakarta.persistence.schema-generation.database.action",
+        "javax.persistence.schema-generation.database.action")) {
+      Object value = config.get(key);
+      String action = value == null ? "" : value.toString().trim().toLowerCase(java.util.Locale.ROOT);
+      if (List.of("create", "create-drop", "create-only", "drop-and-create", "drop").contains(action)) {
+        return key + "=" + action;
+      }
+    }
+    return null;
   }
 
   /** A commit could not be recorded: no query result computed before it may be served, from any region. */
