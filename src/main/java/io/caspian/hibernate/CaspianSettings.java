@@ -17,7 +17,9 @@ import org.hibernate.cache.CacheException;
  * <table>
  *   <caption>Settings</caption>
  *   <tr><td>{@value #SERVERS}</td><td>required, {@code host:port[,host:port...]}</td></tr>
- *   <tr><td>{@value #NAMESPACE}</td><td>key namespace shared by all nodes of one application (default {@value #DEFAULT_NAMESPACE})</td></tr>
+ *   <tr><td>{@value #NAMESPACE}</td><td>key namespace shared by all nodes of one application (default: the
+ *   SessionFactory's name ({@code hibernate.session_factory_name}) or the persistence unit's, except JPA's
+ *   {@code default}; else {@value #DEFAULT_NAMESPACE})</td></tr>
  *   <tr><td>{@value #TIMEOUT}</td><td>memcached operation timeout in ms (default 500)</td></tr>
  *   <tr><td>{@value #SASL_USERNAME}, {@value #SASL_PASSWORD}</td><td>optional SASL credentials</td></tr>
  *   <tr><td>{@value #EXPIRY}</td><td>default entry expiry in seconds, 0 = none (default 0)</td></tr>
@@ -144,7 +146,7 @@ public record CaspianSettings(
       throw new CacheException(SERVERS + " is required: the memcached servers as host:port[,host:port...]");
     }
     String namespace = string(config, NAMESPACE);
-    namespace = namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace.trim();
+    namespace = namespace == null || namespace.isBlank() ? derivedNamespace(config) : namespace.trim();
     if (!namespace.matches("[A-Za-z0-9._-]+")) {
       throw new CacheException(NAMESPACE + " must match [A-Za-z0-9._-]+, got '" + namespace + "'");
     }
@@ -175,6 +177,30 @@ public record CaspianSettings(
         tls(config));
     settings.checkExpiriesOutliveLocks();
     return settings;
+  }
+
+  /**
+   * The namespace when none is configured: the SessionFactory's or persistence unit's name (JPA's {@code default}
+   * names nothing), so that two applications on one memcached do not share entries by default; else
+   * {@value #DEFAULT_NAMESPACE}. Said once at INFO, with the setting that overrides it.
+   */
+  static String derivedNamespace(Map<String, ?> config) {
+    for (String key : List.of("hibernate.session_factory_name", "hibernate.persistenceUnitName")) {
+      String name = string(config, key);
+      if (name == null) {
+        continue;
+      }
+      String safe = name.replaceAll("[^A-Za-z0-9._-]", "-");
+      if (!safe.isBlank() && !safe.equals("default") && !safe.matches("-+")) {
+        System.getLogger(CaspianSettings.class.getName()).log(System.Logger.Level.INFO, () -> "memcached namespace '"
+            + safe + "' (from " + key + "); set " + NAMESPACE + " to choose another");
+        return safe;
+      }
+    }
+    System.getLogger(CaspianSettings.class.getName()).log(System.Logger.Level.INFO, () -> "memcached namespace '"
+        + DEFAULT_NAMESPACE + "' (the default: no SessionFactory or persistence unit name); applications sharing a"
+        + " memcached pool must set " + NAMESPACE + " apart");
+    return DEFAULT_NAMESPACE;
   }
 
   private static Map<String, String> transportSettings(Map<String, ?> config) {

@@ -33,6 +33,20 @@ class CaspianSettingsTest {
   }
 
   @Test
+  void theNamespaceDefaultsToTheSessionFactoryOrPersistenceUnitName() {
+    assertEquals("orders", CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1",
+        "hibernate.persistenceUnitName", "orders")).namespace());
+    assertEquals("billing", CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1",
+        "hibernate.session_factory_name", "billing", "hibernate.persistenceUnitName", "orders")).namespace());
+    assertEquals("hibernate", CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1",
+        "hibernate.persistenceUnitName", "default")).namespace(), "JPA's default name names nothing");
+    assertEquals("my-unit-1", CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1",
+        "hibernate.persistenceUnitName", "my unit/1")).namespace());
+    assertEquals("set", CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1", CaspianSettings.NAMESPACE, "set",
+        "hibernate.persistenceUnitName", "orders")).namespace(), "an explicit namespace wins");
+  }
+
+  @Test
   void everySetting() {
     CaspianSettings settings = CaspianSettings.from(config(
         CaspianSettings.SERVERS, "127.0.0.1:11211",
