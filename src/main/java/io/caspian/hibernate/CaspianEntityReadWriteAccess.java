@@ -62,6 +62,7 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
       Object currentVersion,
       Object previousVersion,
       SoftLock lock) {
+    handedBack(session, lock);
     return release(key, startedAt(session), true,
         stamp -> stepOnState(old -> ReadWriteTransitions.afterUpdate(
             old, (LockId) lock, MappedValue.wrap(key, value), currentVersion, stamp)),

@@ -55,6 +55,7 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
 
   @Override
   public boolean afterUpdate(SharedSessionContractImplementor session, Object key, Object value, SoftLock lock) {
+    handedBack(session, lock);
     return release(key, startedAt(session), true,
         stamp -> stepOnState(old -> ReadWriteTransitions.afterUpdate(
             old, (LockId) lock, MappedValue.wrap(key, value), null, stamp)),

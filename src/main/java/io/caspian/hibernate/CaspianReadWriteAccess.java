@@ -89,13 +89,36 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       // the old entry may survive in a paused node; our handle will not match anything, which unlock handles
       store.invalidationLost();
     }
+    if (session != null && session.getCacheTransactionSynchronization()
+        instanceof CaspianTransactionSynchronization sync) {
+      sync.holding(this, key, id);
+    }
     return id;
+  }
+
+  /** Tells the session's transaction that Hibernate handed {@code lock} back (see {@link #releaseAbandoned}). */
+  protected static void handedBack(SharedSessionContractImplementor session, SoftLock lock) {
+    if (session != null && session.getCacheTransactionSynchronization()
+        instanceof CaspianTransactionSynchronization sync) {
+      sync.released(lock);
+    }
   }
 
   @Override
   public void unlockItem(SharedSessionContractImplementor session, Object key, SoftLock lock) {
+    handedBack(session, lock);
     release(key, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
         ReadWriteTransitions.unlock(old, (LockId) lock, stamp), Boolean.FALSE), null);
+  }
+
+  /**
+   * Releases a lock its transaction took but Hibernate never handed back (its statement failed, so no completion
+   * was registered): as {@link #unlockItem}, stamped now, so that loads that began while it was held stay refused.
+   */
+  void releaseAbandoned(Object key, LockId lock) {
+    factory().recordAbandonedLock();
+    release(key, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
+        ReadWriteTransitions.unlock(old, lock, stamp), Boolean.FALSE), null);
   }
 
   @Override

@@ -224,6 +224,20 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   }
 
   /**
+   * Soft locks this node's transactions took and Hibernate never handed back (an action whose statement failed,
+   * e.g. a failed flush), released when their transaction completed instead of at the lock timeout.
+   */
+  public long getAbandonedLockCount() {
+    return abandonedLocks.sum();
+  }
+
+  void recordAbandonedLock() {
+    abandonedLocks.increment();
+  }
+
+  private final java.util.concurrent.atomic.LongAdder abandonedLocks = new java.util.concurrent.atomic.LongAdder();
+
+  /**
    * The part of {@link #getMemcachedRoundTrips()} spent by background threads (transaction completions after the
    * transaction returned, see {@link CaspianSettings#ASYNC_COMPLETION}), which no application thread waits for.
    */

@@ -8,11 +8,19 @@ import org.hibernate.cache.spi.AbstractCacheTransactionSynchronization;
  * Per-session caching context. Besides the caching timestamp (read from the {@link ClusterClock}), it remembers
  * which tables this transaction counted as in-flight writers: Hibernate pre-invalidates once per executed action
  * list but invalidates once per transaction, and the shared writer count must be raised once and lowered once.
+ * It also remembers the soft locks the transaction took and has not handed back: Hibernate releases a lock only
+ * through the after-completion work of an action that executed, so an action whose statement failed (a failed
+ * flush) leaves its lock behind, and the key uncacheable until the lock times out. Those are released when the
+ * transaction completes, after Hibernate's own completion work.
  */
 public final class CaspianTransactionSynchronization extends AbstractCacheTransactionSynchronization {
   private final Set<String> countedSpaces = new HashSet<>();
   private final CaspianRegionFactory regionFactory;
   private LockId writerId;
+  private java.util.Map<LockId, Held> held;
+
+  /** A soft lock taken and not yet handed back, and the access that can release it. */
+  private record Held(CaspianReadWriteAccess access, Object key) {}
 
   public CaspianTransactionSynchronization(CaspianRegionFactory regionFactory) {
     super(regionFactory);
@@ -30,6 +38,34 @@ public final class CaspianTransactionSynchronization extends AbstractCacheTransa
   /** @return true the first time this transaction counts {@code space} */
   boolean countWriter(String space) {
     return countedSpaces.add(space);
+  }
+
+  /** Records a soft lock this transaction took. */
+  void holding(CaspianReadWriteAccess access, Object key, LockId lock) {
+    if (held == null) {
+      held = new java.util.HashMap<>();
+    }
+    held.put(lock, new Held(access, key));
+  }
+
+  /** Forgets a soft lock Hibernate hands back (unlock or after-update). */
+  void released(Object lock) {
+    if (held != null && lock != null) {
+      held.remove(lock);
+    }
+  }
+
+  @Override
+  public void transactionCompleted(boolean successful) {
+    super.transactionCompleted(successful);
+    if (held == null || held.isEmpty()) {
+      return;
+    }
+    // Hibernate's completion work has run (SessionImpl completes the action queue before this): what is left was
+    // taken by an action that never completed
+    java.util.Map<LockId, Held> abandoned = held;
+    held = null;
+    abandoned.forEach((lock, h) -> h.access().releaseAbandoned(h.key(), lock));
   }
 
   /** @return whether this transaction had counted {@code space}; forgets it */
