@@ -69,7 +69,9 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
       manager = Caching.getCachingProvider(PROVIDER, loader)
           .getCacheManager(parsed.cacheManagerUri(), loader, parsed.cacheManagerProperties());
     } catch (RuntimeException e) {
-      throw new CacheException("Caspian could not start its memcached CacheManager with " + parsed, e);
+      // Hibernate keeps this as the cause of its own "Cache provider not started": say here what went wrong
+      throw new CacheException("Caspian could not start its memcached CacheManager with " + parsed + ": "
+          + e.getMessage(), e);
     }
     if (manager.getProperties().get(TypeAdapters.PROPERTY) != CaspianTypeAdapters.all()) {
       // the provider hands out one manager per URI and class loader: one made earlier by other code lacks them

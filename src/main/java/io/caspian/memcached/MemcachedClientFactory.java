@@ -2,16 +2,11 @@ package io.caspian.memcached;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import javax.security.auth.callback.Callback;
-import javax.security.auth.callback.NameCallback;
-import javax.security.auth.callback.PasswordCallback;
-import javax.security.auth.callback.UnsupportedCallbackException;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
-import net.spy.memcached.auth.AuthDescriptor;
 
 /** Builds the spymemcached client the way Caspian needs it. */
 public final class MemcachedClientFactory {
@@ -43,26 +38,14 @@ public final class MemcachedClientFactory {
         .setTimeoutExceptionThreshold(64)
         .setDaemon(true);
     settings.saslUsername().ifPresent(user ->
-        builder.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
-            callbacks -> answer(callbacks, user, settings.saslPassword()))));
+        builder.setAuthDescriptor(new SaslAuthentication(user, settings.saslPassword())));
     ConnectionFactory factory = builder.build();
     try {
-      return new MemcachedClient(factory, settings.servers());
+      return settings.saslUsername().isPresent()
+          ? new AuthenticatingClient(factory, settings.servers())
+          : new MemcachedClient(factory, settings.servers());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create memcached client for " + settings.serverList(), e);
-    }
-  }
-
-  private static void answer(Callback[] callbacks, String user, String password)
-      throws UnsupportedCallbackException {
-    for (Callback callback : callbacks) {
-      if (callback instanceof NameCallback name) {
-        name.setName(user);
-      } else if (callback instanceof PasswordCallback pw) {
-        pw.setPassword(password.toCharArray());
-      } else {
-        throw new UnsupportedCallbackException(callback);
-      }
     }
   }
 }
