@@ -32,7 +32,7 @@ import net.spy.memcached.ops.StatusCode;
  * server per client, measured), while its old thread keeps sending {@code SASL step}s; operations meanwhile fail
  * as "cancelled", or even read as misses. Here the outcome is recorded per server: a refusal makes every operation on
  * that server fail at once saying "SASL authentication failed for user X on host:port", and the next attempt on it
- * waits {@link #FIRST_RETRY_MILLIS}, doubling up to {@link #MAX_RETRY_MILLIS}, so that credentials fixed on the
+ * waits {@link #FIRST_RETRY_MILLIS} (30 s), doubling up to {@link #MAX_RETRY_MILLIS} (5 min), so that credentials fixed on the
  * server are picked up without a restart but a wrong password does not hammer it. The connection reopened meanwhile
  * stays open and unauthenticated; nothing is sent on it.
  *
@@ -41,6 +41,8 @@ import net.spy.memcached.ops.StatusCode;
 final class SaslAuthentication extends AuthDescriptor {
   static final long FIRST_RETRY_MILLIS = 30_000;
   static final long MAX_RETRY_MILLIS = 300_000;
+  /** {@link #FIRST_RETRY_MILLIS}, shortened by tests of the retry. */
+  static volatile long firstRetryMillis = FIRST_RETRY_MILLIS;
   private static final String[] MECHANISMS = {"PLAIN"};
   private static final ScheduledExecutorService RETRIES = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "caspian-sasl-retry");
@@ -153,7 +155,7 @@ final class SaslAuthentication extends AuthDescriptor {
       server.failure = "SASL authentication failed for user " + user + " on " + server.hostPort
           + (reason.isEmpty() ? "" : ": memcached answered '" + reason + "'");
       server.authenticated = false;
-      long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(server.consecutiveFailures, 10));
+      long delay = Math.min(MAX_RETRY_MILLIS, firstRetryMillis << Math.min(server.consecutiveFailures, 10));
       server.consecutiveFailures++;
       server.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
     }

@@ -81,6 +81,20 @@ public final class MemcachedProcess implements AutoCloseable {
     return server;
   }
 
+  /** Adds a user to the sasldb of a server started with {@link #startSasl}, or changes its password. */
+  public void addSaslUser(String user, String password) {
+    if (saslDir == null) {
+      throw new IllegalStateException("not started with SASL");
+    }
+    try {
+      addSaslUser(saslDir, user, password);
+      java.nio.file.Files.setPosixFilePermissions(saslDir.resolve("sasldb2"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Adds (or changes) a user in the sasldb of the directory {@code dir}. */
   private static void addSaslUser(java.nio.file.Path dir, String user, String password) throws IOException {
     java.nio.file.Path db = dir.resolve("sasldb2");
