@@ -133,6 +133,34 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     return queue == null || queue.awaitQuiet(timeout);
   }
 
+  /**
+   * Hibernate swallows what {@link #prepareForUse} threw and reports "Cache provider not started" later, with it only
+   * as the cause; put its message in that one (wrong SASL credentials, a malformed setting, ...).
+   */
+  @Override
+  protected void verifyStarted() {
+    try {
+      super.verifyStarted();
+    } catch (IllegalStateException e) {
+      throw explained(e);
+    }
+  }
+
+  @Override
+  protected boolean verifiedStartStatus() {
+    try {
+      return super.verifiedStartStatus();
+    } catch (IllegalStateException e) {
+      throw explained(e);
+    }
+  }
+
+  private static IllegalStateException explained(IllegalStateException notStarted) {
+    Throwable cause = notStarted.getCause();
+    return cause == null ? notStarted
+        : new IllegalStateException(notStarted.getMessage() + ": " + cause.getMessage(), cause);
+  }
+
   @Override
   protected void releaseFromUse() {
     CompletionQueue queue = completions;

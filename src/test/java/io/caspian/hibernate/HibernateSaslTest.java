@@ -119,5 +119,6 @@ class HibernateSaslTest {
       assertFalse(message.contains("not-the-password"), "the password leaked: " + message);
     }
     assertTrue(found, "no cause says '" + expected + "': " + e);
+    assertTrue(e.getMessage().contains(expected), "Hibernate's own message says it too: " + e.getMessage());
   }
 }
