@@ -145,15 +145,14 @@ final class SaslAuthentication extends AuthDescriptor {
 
   private void refused(Server server, String answer) {
     String reason = answer == null ? "" : answer.replaceFirst("^SERVER: ", "").trim();
-    if (reason.toLowerCase(java.util.Locale.ROOT).contains("unknown command")) {
-      reason += " (is memcached started with -S?)";
-    }
+    String hint = reason.toLowerCase(java.util.Locale.ROOT).contains("unknown command")
+        ? " (is memcached started with -S?)" : "";
     synchronized (server) {
       if (server.failure == null) {
         refusing.incrementAndGet();
       }
       server.failure = "SASL authentication failed for user " + user + " on " + server.hostPort
-          + (reason.isEmpty() ? "" : ": memcached answered '" + reason + "'");
+          + (reason.isEmpty() ? "" : ": memcached answered '" + reason + "'" + hint);
       server.authenticated = false;
       long delay = Math.min(MAX_RETRY_MILLIS, firstRetryMillis << Math.min(server.consecutiveFailures, 10));
       server.consecutiveFailures++;

@@ -151,6 +151,21 @@ class SaslTest {
     assertNoPassword(e);
   }
 
+  @Test
+  void aServerWithoutSaslFailsNamingTheLikelyCause() {
+    try (MemcachedProcess plain = MemcachedProcess.start()) {
+      Properties props = new Properties();
+      props.setProperty("caspian.memcached.sasl.username", USER);
+      props.setProperty("caspian.memcached.sasl.password", PASSWORD);
+      CacheException e = assertThrows(CacheException.class, () -> provider.getCacheManager(
+          URI.create("memcached://" + plain.address() + "/plain"), new ClassLoader(getClass().getClassLoader()) {},
+          props));
+      assertTrue(e.getMessage().contains("SASL authentication failed for user " + USER + " on " + plain.address()
+          + ": memcached answered 'Unknown command' (is memcached started with -S?)"), e.getMessage());
+      assertNoPassword(e);
+    }
+  }
+
   /**
    * The pool is down when the manager starts (allowed: operations fail until it is back); it comes back refusing
    * the credentials. Every operation then says so, and the client does not re-authenticate in a loop: spymemcached
