@@ -85,7 +85,9 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
       manager = Caching.getCachingProvider(PROVIDER, loader)
           .getCacheManager(ownUri(parsed), loader, parsed.cacheManagerProperties());
     } catch (RuntimeException e) {
-      throw new CacheException("Caspian could not start its memcached CacheManager with " + parsed, e);
+      // Hibernate keeps this as the cause of its own "Cache provider not started": say here what went wrong
+      throw new CacheException("Caspian could not start its memcached CacheManager with " + parsed + ": "
+          + e.getMessage(), e);
     }
     if (manager.getProperties().get(TypeAdapters.PROPERTY) != CaspianTypeAdapters.all()) {
       // the provider hands out one manager per URI and class loader: one made earlier by other code lacks them
@@ -146,6 +148,34 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   public boolean awaitCompletions(Duration timeout) throws InterruptedException {
     CompletionQueue queue = completions;
     return queue == null || queue.awaitQuiet(timeout);
+  }
+
+  /**
+   * Hibernate swallows what {@link #prepareForUse} threw and reports "Cache provider not started" later, with it only
+   * as the cause; put its message in that one (wrong SASL credentials, a malformed setting, ...).
+   */
+  @Override
+  protected void verifyStarted() {
+    try {
+      super.verifyStarted();
+    } catch (IllegalStateException e) {
+      throw explained(e);
+    }
+  }
+
+  @Override
+  protected boolean verifiedStartStatus() {
+    try {
+      return super.verifiedStartStatus();
+    } catch (IllegalStateException e) {
+      throw explained(e);
+    }
+  }
+
+  private static IllegalStateException explained(IllegalStateException notStarted) {
+    Throwable cause = notStarted.getCause();
+    return cause == null ? notStarted
+        : new IllegalStateException(notStarted.getMessage() + ": " + cause.getMessage(), cause);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.caspian.jcache;
 import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
+import io.caspian.memcached.MemcachedUnavailableException;
 import io.caspian.memcached.TypeAdapters;
 import io.caspian.memcached.ValueCodec;
 import java.net.URI;
@@ -51,7 +52,7 @@ public final class CaspianCacheManager implements CacheManager {
     this.properties = new Properties();
     this.properties.putAll(properties);
     this.settings = ManagerUri.settings(uri, this.properties);
-    this.memcached = new Memcached(settings);
+    this.memcached = connect(settings);
     this.keyEncoder = new KeyEncoder(settings.namespace());
     this.valueCodec = new ValueCodec(settings, TypeAdapters.from(this.properties));
     this.executor = Executors.newCachedThreadPool(r -> {
@@ -59,6 +60,15 @@ public final class CaspianCacheManager implements CacheManager {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** The transport; a pool that refuses the SASL credentials fails here, saying so. */
+  private static Memcached connect(MemcachedSettings settings) {
+    try {
+      return new Memcached(settings);
+    } catch (MemcachedUnavailableException e) {
+      throw new CacheException(e.getMessage(), e);
+    }
   }
 
   @Override

@@ -24,6 +24,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class KeyLister {
   private static final int BUSY_RETRIES = 200;
 
+  /** Why no keys can be listed on a pool that uses SASL, and what still works. */
+  static final String UNDER_SASL = "cannot list keys with SASL: a memcached started with -S serves only the binary"
+      + " protocol, which has no command to list keys (Caspian lists them with the text protocol's lru_crawler"
+      + " metadump), so iterator(), clear(), removeAll() and destroyCache() fail under SASL; every per-key operation"
+      + " (get, put, invoke, the conditional ones, getAll, putAll, removeAll(keys)) works, and so does the Hibernate"
+      + " region factory, whose region evictions use epochs, not listing";
+
   private final List<InetSocketAddress> servers;
   private final int timeoutMillis;
   private final Tls tls;

@@ -40,6 +40,8 @@ public final class Memcached implements AutoCloseable {
    */
   private final net.spy.memcached.NodeLocator locator;
   private RestartWatch restartWatch;
+  /** The SASL outcome of each server, null without SASL. */
+  private final SaslAuthentication sasl;
 
   /** Per thread: how many times it waited for memcached (see {@link #countRoundTrip}), and whether it is background. */
   private static final ThreadLocal<long[]> WAITS = ThreadLocal.withInitial(() -> new long[2]);
@@ -57,6 +59,7 @@ public final class Memcached implements AutoCloseable {
     this.timeoutMillis = settings.operationTimeout().toMillis();
     this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis), problems.tls());
     this.locator = client.getNodeLocator();
+    this.sasl = client instanceof AuthenticatingClient authenticating ? authenticating.sasl() : null;
     awaitConnections();
   }
 
@@ -86,12 +89,21 @@ public final class Memcached implements AutoCloseable {
   /**
    * Connections open in the background, and with {@link net.spy.memcached.FailureMode#Cancel} an operation on a
    * node that is not connected yet is cancelled; so wait, boundedly, for the pool. A node still down afterwards
-   * simply fails its operations until it is back.
+   * simply fails its operations until it is back. With SASL, also wait for each connected server to accept or
+   * refuse the credentials, and fail (closing the client) if one refused.
+   *
+   * @throws MemcachedUnavailableException saying "SASL authentication failed for user X on host:port"
    */
   private void awaitConnections() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(2 * timeoutMillis, 2_000));
-    while (client.getAvailableServers().size() < settings.servers().size() && System.nanoTime() < deadline) {
+    while ((client.getAvailableServers().size() < settings.servers().size()
+        || sasl != null && !sasl.settled(client.getAvailableServers())) && System.nanoTime() < deadline
+        && (sasl == null || !sasl.anyRefused())) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    if (sasl != null && sasl.anyRefused()) {
+      client.shutdown(Math.max(timeoutMillis, 100), TimeUnit.MILLISECONDS);
+      throw new MemcachedUnavailableException(String.join("; ", sasl.failures()), null);
     }
   }
 
@@ -158,6 +170,9 @@ public final class Memcached implements AutoCloseable {
 
   /** The items present among {@code keys}, in one round trip per server (the servers are asked in parallel). */
   public Map<String, byte[]> getBulk(Collection<String> keys) {
+    if (sasl != null && sasl.anyRefused()) {
+      keys.forEach(this::refuseIfUnauthenticated);
+    }
     BulkFuture<Map<String, byte[]>> future = issue(() -> client.asyncGetBulk(keys, transcoder), "bulk get");
     countRoundTrip();
     try {
@@ -215,6 +230,11 @@ public final class Memcached implements AutoCloseable {
     }
     Map<List<String>, BulkFuture<Map<String, byte[]>>> futures = new java.util.LinkedHashMap<>();
     for (List<String> group : byServer.values()) {
+      if (sasl != null && sasl.anyRefused() && sasl.failure(serverOf(group.get(0))) != null) {
+        stats.failures.increment();
+        unreachable.addAll(group);
+        continue;
+      }
       try {
         futures.put(group, client.asyncGetBulk(group, transcoder));
       } catch (RuntimeException e) {
@@ -406,6 +426,10 @@ public final class Memcached implements AutoCloseable {
 
   /** Every key that starts with {@code prefix}, on every server (see {@link KeyLister} for the cost). */
   public List<String> keys(String prefix) {
+    if (sasl != null) {
+      stats.failures.increment();
+      throw new MemcachedUnavailableException(KeyLister.UNDER_SASL, null);
+    }
     try {
       return lister.keys(prefix);
     } catch (MemcachedUnavailableException e) {
@@ -495,8 +519,14 @@ public final class Memcached implements AutoCloseable {
     return status == null ? null : status.getStatusCode();
   }
 
-  /** Issues an operation; spymemcached throws at once when its queue stays full for the timeout. */
+  /**
+   * Issues an operation; spymemcached throws at once when its queue stays full for the timeout. An operation on a
+   * server that refused the SASL credentials fails at once, saying so.
+   */
   private <F> F issue(Supplier<F> operation, String what) {
+    if (sasl != null && sasl.anyRefused() && !what.equals("bulk get")) {
+      refuseIfUnauthenticated(what);
+    }
     try {
       return operation.get();
     } catch (RuntimeException e) {
@@ -536,7 +566,12 @@ public final class Memcached implements AutoCloseable {
 
   private <T> T awaitUncounted(Future<T> future, String key) {
     try {
-      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      T result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      if (result == null || Boolean.FALSE.equals(result) || result instanceof CASResponse r && r != CASResponse.OK
+          || result instanceof Long l && l < 0) {
+        refuseIfCancelled(future);
+      }
+      return result;
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -551,9 +586,37 @@ public final class Memcached implements AutoCloseable {
     }
   }
 
+  /**
+   * spymemcached retries an operation issued while its connection authenticates by cloning it; when the clone is
+   * cancelled (the server refused the credentials), the original future completes with no value instead of failing,
+   * and a get would read as a miss. Its status tells.
+   */
+  private static void refuseIfCancelled(Future<?> future) throws CancellationException {
+    OperationStatus status = future instanceof OperationFuture<?> operation ? operation.getStatus()
+        : future instanceof net.spy.memcached.internal.GetFuture<?> get ? get.getStatus() : null;
+    if (status != null && status.getStatusCode() == StatusCode.CANCELLED) {
+      throw new CancellationException("cancelled: " + status.getMessage());
+    }
+  }
+
+  private void refuseIfUnauthenticated(String key) {
+    String failure = sasl.failure(serverOf(key));
+    if (failure != null) {
+      stats.failures.increment();
+      throw new MemcachedUnavailableException(failure + " (operation on " + key + ")", null);
+    }
+  }
+
   private MemcachedUnavailableException unavailable(String what, Exception cause) {
     stats.failures.increment();
     Throwable root = cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause;
+    if (sasl != null && sasl.anyRefused()) {
+      // issued before the refusal was known, or a bulk get: name the refusal rather than a timeout
+      String failure = what.equals("bulk get") ? String.join("; ", sasl.failures()) : sasl.failure(serverOf(what));
+      if (failure != null) {
+        return new MemcachedUnavailableException(failure + " (operation on " + what + ")", root);
+      }
+    }
     return new MemcachedUnavailableException("memcached " + settings.serverList() + " did not answer for " + what
         + " within " + timeoutMillis + " ms: " + root + problems.describe(), root);
   }

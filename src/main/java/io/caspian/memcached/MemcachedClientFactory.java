@@ -11,10 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.security.auth.callback.Callback;
-import javax.security.auth.callback.NameCallback;
-import javax.security.auth.callback.PasswordCallback;
-import javax.security.auth.callback.UnsupportedCallbackException;
 import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
@@ -23,7 +19,6 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedConnection;
 import net.spy.memcached.MemcachedNode;
-import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.protocol.binary.BinaryMemcachedNodeImpl;
 
 /** Builds the spymemcached client the way Caspian needs it. */
@@ -70,11 +65,13 @@ public final class MemcachedClientFactory {
       builder.setSSLContext(tls.context()).setSkipTlsHostnameVerification(true);
     }
     settings.saslUsername().ifPresent(user ->
-        builder.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
-            callbacks -> answer(callbacks, user, settings.saslPassword()))));
+        builder.setAuthDescriptor(new SaslAuthentication(user, settings.saslPassword())));
     ConnectionFactory factory = tls == null ? builder.build() : namingEachNode(builder.build(), settings.servers());
     try {
-      return new MemcachedClient(factory, named(settings.servers()));
+      List<InetSocketAddress> servers = named(settings.servers());
+      return settings.saslUsername().isPresent()
+          ? new AuthenticatingClient(factory, servers)
+          : new MemcachedClient(factory, servers);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create memcached client for " + settings.serverList(), e);
     }
@@ -153,19 +150,6 @@ public final class MemcachedClientFactory {
       return method.invoke(base, args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
-    }
-  }
-
-  private static void answer(Callback[] callbacks, String user, String password)
-      throws UnsupportedCallbackException {
-    for (Callback callback : callbacks) {
-      if (callback instanceof NameCallback name) {
-        name.setName(user);
-      } else if (callback instanceof PasswordCallback pw) {
-        pw.setPassword(password.toCharArray());
-      } else {
-        throw new UnsupportedCallbackException(callback);
-      }
     }
   }
 }

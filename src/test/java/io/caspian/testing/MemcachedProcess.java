@@ -14,17 +14,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * One real {@code memcached} server on a free 127.0.0.1 port, started and stopped by a test. It can be paused
  * (SIGSTOP), resumed, killed (SIGKILL) and restarted empty on the same port, which is what fault tests need.
+ * {@link #startSasl} starts one that requires SASL PLAIN authentication against its own sasldb.
  */
 public final class MemcachedProcess implements AutoCloseable {
   private final int port;
   private final int memoryMb;
   private final List<String> extraArgs;
+  /** With SASL: the directory of its sasldb and memcached.conf, and the credentials {@link #stats} uses. */
+  private final java.nio.file.Path saslDir;
+  private final String saslUser;
+  private final String saslPassword;
   private Process process;
 
   private MemcachedProcess(int port, int memoryMb, List<String> extraArgs) {
+    this(port, memoryMb, extraArgs, null, null, null);
+  }
+
+  private MemcachedProcess(int port, int memoryMb, List<String> extraArgs, java.nio.file.Path saslDir,
+      String saslUser, String saslPassword) {
     this.port = port;
     this.memoryMb = memoryMb;
     this.extraArgs = List.copyOf(extraArgs);
+    this.saslDir = saslDir;
+    this.saslUser = saslUser;
+    this.saslPassword = saslPassword;
   }
 
   /** Starts a memcached with 64 MB of memory on a free loopback port. */
@@ -51,6 +64,90 @@ public final class MemcachedProcess implements AutoCloseable {
     return start(64, args);
   }
 
+  /**
+   * Starts a memcached with 64 MB that requires SASL ({@code -S}, PLAIN only) and knows one user: a sasldb made with
+   * {@code saslpasswd2} and a {@code memcached.conf} in a temporary directory that {@code SASL_CONF_PATH} points
+   * to (readable by {@code nobody}, whom memcached runs as under root). Skips the test, saying what to install, when
+   * {@code saslpasswd2} or the PLAIN mechanism is missing.
+   */
+  public static MemcachedProcess startSasl(String user, String password) {
+    assumeSaslAvailable();
+    java.nio.file.Path dir;
+    try {
+      dir = java.nio.file.Files.createTempDirectory("caspian-sasl-");
+      java.nio.file.Path db = dir.resolve("sasldb2");
+      addSaslUser(dir, user, password);
+      java.nio.file.Files.writeString(dir.resolve("memcached.conf"),
+          "mech_list: plain\nsasldb_path: " + db + "\n");
+      java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(
+          "rwxr-xr-x"));
+      for (java.nio.file.Path file : List.of(db, dir.resolve("memcached.conf"))) {
+        java.nio.file.Files.setPosixFilePermissions(file,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    MemcachedProcess server = new MemcachedProcess(freePort(), 64, List.of("-S"), dir, user, password);
+    server.launch();
+    return server;
+  }
+
+  /** Adds a user to the sasldb of a server started with {@link #startSasl}, or changes its password. */
+  public void addSaslUser(String user, String password) {
+    if (saslDir == null) {
+      throw new IllegalStateException("not started with SASL");
+    }
+    try {
+      addSaslUser(saslDir, user, password);
+      java.nio.file.Files.setPosixFilePermissions(saslDir.resolve("sasldb2"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Adds (or changes) a user in the sasldb of the directory {@code dir}. */
+  private static void addSaslUser(java.nio.file.Path dir, String user, String password) throws IOException {
+    java.nio.file.Path db = dir.resolve("sasldb2");
+    Process p = new ProcessBuilder(saslpasswd2(), "-p", "-c", "-a", "memcached", "-f", db.toString(), user)
+        .redirectErrorStream(true).start();
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("saslpasswd2 failed: " + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Skips the calling test (a JUnit assumption, reported as skipped with the reason) unless {@code saslpasswd2}
+   * (Debian: sasl2-bin) and the PLAIN mechanism (libsasl2-modules) are installed.
+   */
+  public static void assumeSaslAvailable() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new File(saslpasswd2()).canExecute(),
+        "SASL tests skipped: saslpasswd2 not found; install sasl2-bin and libsasl2-modules "
+            + "(bin/ensure-prereqs does it as root: apt-get install sasl2-bin libsasl2-modules)");
+    boolean plain = false;
+    for (String dir : List.of("/usr/lib/x86_64-linux-gnu/sasl2", "/usr/lib/aarch64-linux-gnu/sasl2",
+        "/usr/lib/sasl2", "/usr/lib64/sasl2", "/usr/local/lib/sasl2", "/opt/homebrew/lib/sasl2")) {
+      String[] names = new File(dir).list((d, name) -> name.startsWith("libplain."));
+      plain |= names != null && names.length > 0;
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(plain,
+        "SASL tests skipped: the SASL PLAIN mechanism (libplain.so) was not found; install libsasl2-modules");
+  }
+
+  private static String saslpasswd2() {
+    return binary("CASPIAN_SASLPASSWD2_BIN", "saslpasswd2");
+  }
+
   public int port() {
     return port;
   }
@@ -64,8 +161,14 @@ public final class MemcachedProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** The server's {@code stats} counters (numeric ones), read over the text protocol. */
+  /**
+   * The server's {@code stats} counters (numeric ones), read over the text protocol, or over the binary protocol
+   * after authenticating (adding one to {@code auth_cmds}) when the server requires SASL.
+   */
   public java.util.Map<String, Long> stats() throws IOException {
+    if (saslDir != null) {
+      return saslStats();
+    }
     java.util.Map<String, Long> counters = new java.util.HashMap<>();
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
@@ -81,6 +184,62 @@ public final class MemcachedProcess implements AutoCloseable {
       }
     }
     return counters;
+  }
+
+  private java.util.Map<String, Long> saslStats() throws IOException {
+    java.util.Map<String, Long> counters = new java.util.HashMap<>();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      socket.setSoTimeout(2000);
+      var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream()));
+      var in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+      byte[] credentials = ("\0" + saslUser + "\0" + saslPassword).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      binaryRequest(out, 0x21, "PLAIN".getBytes(java.nio.charset.StandardCharsets.US_ASCII), credentials);
+      byte[][] auth = binaryResponse(in);
+      if (auth[2][0] != 0 || auth[2][1] != 0) {
+        throw new IOException("stats: SASL authentication refused: " + new String(auth[1],
+            java.nio.charset.StandardCharsets.UTF_8));
+      }
+      binaryRequest(out, 0x10, new byte[0], new byte[0]);
+      for (byte[][] stat = binaryResponse(in); stat[0].length > 0; stat = binaryResponse(in)) {
+        String value = new String(stat[1], java.nio.charset.StandardCharsets.US_ASCII);
+        if (value.matches("\\d+")) {
+          counters.put(new String(stat[0], java.nio.charset.StandardCharsets.US_ASCII), Long.parseLong(value));
+        }
+      }
+    }
+    return counters;
+  }
+
+  private static void binaryRequest(java.io.DataOutputStream out, int opcode, byte[] key, byte[] value)
+      throws IOException {
+    out.writeByte(0x80);
+    out.writeByte(opcode);
+    out.writeShort(key.length);
+    out.writeByte(0); // extras length
+    out.writeByte(0); // data type
+    out.writeShort(0); // vbucket
+    out.writeInt(key.length + value.length);
+    out.writeInt(0); // opaque
+    out.writeLong(0); // cas
+    out.write(key);
+    out.write(value);
+    out.flush();
+  }
+
+  /** {key, value, status (2 bytes)} of one binary response. */
+  private static byte[][] binaryResponse(java.io.DataInputStream in) throws IOException {
+    byte[] header = new byte[24];
+    in.readFully(header);
+    int keyLength = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+    int extrasLength = header[4] & 0xff;
+    int bodyLength = java.nio.ByteBuffer.wrap(header, 8, 4).getInt();
+    byte[] body = new byte[bodyLength];
+    in.readFully(body);
+    return new byte[][] {
+        java.util.Arrays.copyOfRange(body, extrasLength, extrasLength + keyLength),
+        java.util.Arrays.copyOfRange(body, extrasLength + keyLength, bodyLength),
+        {header[6], header[7]}};
   }
 
   /** Freezes the server (SIGSTOP): connections stay open, requests hang. */
@@ -117,6 +276,16 @@ public final class MemcachedProcess implements AutoCloseable {
         waitFor(process);
       }
     }
+    if (saslDir != null) {
+      try (var files = java.nio.file.Files.list(saslDir)) {
+        for (java.nio.file.Path file : files.toList()) {
+          java.nio.file.Files.deleteIfExists(file);
+        }
+        java.nio.file.Files.deleteIfExists(saslDir);
+      } catch (IOException ignored) {
+        // a temporary directory left behind
+      }
+    }
   }
 
   private void launch() {
@@ -127,10 +296,13 @@ public final class MemcachedProcess implements AutoCloseable {
     }
     command.addAll(extraArgs);
     try {
-      process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      if (saslDir != null) {
+        builder.environment().put("SASL_CONF_PATH", saslDir.toString());
+      }
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start memcached (" + String.join(" ", command)
           + "); install it with bin/ensure-prereqs or set CASPIAN_MEMCACHED_BIN", e);
