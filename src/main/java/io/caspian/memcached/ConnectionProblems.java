@@ -17,6 +17,7 @@ final class ConnectionProblems implements ConnectionObserver {
 
   private final Tls tls;
   private final Map<SocketAddress, long[]> connections = new ConcurrentHashMap<>();
+  private final ConnectionLog log = new ConnectionLog();
 
   ConnectionProblems(MemcachedSettings settings) {
     this.tls = Tls.of(settings);
@@ -53,13 +54,20 @@ final class ConnectionProblems implements ConnectionObserver {
     return sb.length() == 0 ? "" : " (" + sb + ")";
   }
 
+  /** Says which servers could not be reached at start (see {@link ConnectionLog}). */
+  void unreachableAtStart(java.util.Collection<SocketAddress> servers) {
+    servers.forEach(log::unreachableAtStart);
+  }
+
   @Override
   public void connectionEstablished(SocketAddress server, int reconnectCount) {
+    log.connectionEstablished(server, reconnectCount);
     connections.computeIfAbsent(server, s -> new long[3])[0] = System.nanoTime();
   }
 
   @Override
   public void connectionLost(SocketAddress server) {
+    log.connectionLost(server);
     long[] c = connections.computeIfAbsent(server, s -> new long[3]);
     long now = System.nanoTime();
     c[2] = c[0] != 0 && now - c[0] < QUICK_CLOSE_NANOS ? c[2] + 1 : 0;

@@ -105,6 +105,12 @@ public final class Memcached implements AutoCloseable {
       client.shutdown(Math.max(timeoutMillis, 100), TimeUnit.MILLISECONDS);
       throw new MemcachedUnavailableException(String.join("; ", sasl.failures()), null);
     }
+    java.util.Collection<java.net.SocketAddress> available = client.getAvailableServers();
+    if (available.size() < settings.servers().size()) {
+      List<java.net.SocketAddress> away = new java.util.ArrayList<>(servers());
+      away.removeAll(available);
+      problems.unreachableAtStart(away);
+    }
   }
 
   public MemcachedSettings settings() {
