@@ -49,6 +49,7 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
   private final ExpiryCalculator expiry;
   private final EventDispatcher<K, V> events;
   private final CaspianStatistics statistics;
+  private final FailOpen failOpen;
   private final CaspianCacheConfigurationMXBean configurationBean;
   private final CacheLoader<K, V> loader;
   private final CacheWriter<K, V> writer;
@@ -71,6 +72,7 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
       events.register(listener);
     }
     this.statistics = new CaspianStatistics(store.memcached().stats(), configuration.isStatisticsEnabled());
+    this.failOpen = new FailOpen(store.memcached().settings().failOpen(), name, store.memcached().stats());
     this.configurationBean = new CaspianCacheConfigurationMXBean(this);
     if (configuration.isManagementEnabled()) {
       JmxRegistration.register(this, configurationBean, JmxRegistration.Kind.CONFIGURATION);
@@ -94,7 +96,7 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
     checkOpen();
     requireKey(key);
     long start = statistics.start();
-    StoredEntry<K, V> entry = live(store.read(key));
+    StoredEntry<K, V> entry = failOpen.read(() -> live(store.read(key)), null);
     V value;
     if (entry != null) {
       statistics.hits(1);
@@ -113,7 +115,7 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
     checkOpen();
     requireKeys(keys);
     long start = statistics.start();
-    Map<K, StoredEntry<K, V>> found = store.readAll(keys);
+    Map<K, StoredEntry<K, V>> found = failOpen.read(() -> store.readAll(keys), Map.of());
     Map<K, V> result = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>();
     for (K key : keys) {
@@ -138,7 +140,7 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
   public boolean containsKey(K key) {
     checkOpen();
     requireKey(key);
-    return live(store.read(key)) != null;
+    return failOpen.read(() -> live(store.read(key)), null) != null;
   }
 
   // ---------------------------------------------------------------- writes
@@ -149,15 +151,17 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
     requireKeyValue(key, value);
     long start = statistics.start();
     writeThrough(key, value);
-    if (!events.hasListeners() && expiry.isEternal()) {
-      // nothing depends on the previous value, so one unconditional set is enough
-      store.write(key, value, StoredEntry.ETERNAL, System.currentTimeMillis());
-      statistics.puts(1);
-    } else {
-      Change<V, Boolean> change = store.mutate(key, (live, now) -> putChange(live, value, now, Boolean.TRUE));
-      fire(key, change);
-      statistics.puts(change.kind() == Change.Kind.WRITE ? 1 : 0);
-    }
+    failOpen.write(() -> {
+      if (!events.hasListeners() && expiry.isEternal()) {
+        // nothing depends on the previous value, so one unconditional set is enough
+        store.write(key, value, StoredEntry.ETERNAL, System.currentTimeMillis());
+        statistics.puts(1);
+      } else {
+        Change<V, Boolean> change = store.mutate(key, (live, now) -> putChange(live, value, now, Boolean.TRUE));
+        fire(key, change);
+        statistics.puts(change.kind() == Change.Kind.WRITE ? 1 : 0);
+      }
+    });
     statistics.putTime(start);
   }
 
@@ -203,9 +207,11 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
     for (Map.Entry<K, V> e : toStore.entrySet()) {
       K key = e.getKey();
       V value = e.getValue();
-      Change<V, Boolean> change = store.mutate(key, (live, now) -> putChange(live, value, now, Boolean.TRUE));
-      fire(key, change);
-      statistics.puts(change.kind() == Change.Kind.WRITE ? 1 : 0);
+      failOpen.write(() -> {
+        Change<V, Boolean> change = store.mutate(key, (live, now) -> putChange(live, value, now, Boolean.TRUE));
+        fire(key, change);
+        statistics.puts(change.kind() == Change.Kind.WRITE ? 1 : 0);
+      });
     }
     statistics.putTime(start);
     if (failure != null) {
@@ -239,13 +245,13 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
     requireKey(key);
     long start = statistics.start();
     deleteThrough(key);
-    boolean removed;
-    if (!events.hasListeners()) {
-      // a plain delete cannot tell an expired item from a live one; only the eternal case may use it
-      removed = expiry.isEternal() ? store.delete(key) : removeChange(key).result() != null;
-    } else {
-      removed = removeChange(key).result() != null;
-    }
+    boolean removed = failOpen.read(() -> {
+      if (!events.hasListeners()) {
+        // a plain delete cannot tell an expired item from a live one; only the eternal case may use it
+        return expiry.isEternal() ? store.delete(key) : removeChange(key).result() != null;
+      }
+      return removeChange(key).result() != null;
+    }, false);
     statistics.removals(removed ? 1 : 0);
     statistics.removeTime(start);
     return removed;
@@ -395,8 +401,10 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
       }
     }
     for (K key : toRemove) {
-      Change<V, V> change = removeChange(key);
-      statistics.removals(change.result() != null ? 1 : 0);
+      failOpen.write(() -> {
+        Change<V, V> change = removeChange(key);
+        statistics.removals(change.result() != null ? 1 : 0);
+      });
     }
     statistics.removeTime(start);
     if (failure != null) {
@@ -574,10 +582,12 @@ public final class CaspianCache<K, V> implements Cache<K, V>, ServerAwareCache<K
     }
     V value = load(key);
     if (value != null) {
-      Change<V, Boolean> change = store.mutate(key, (live, now) ->
-          live != null ? Change.keep(Boolean.FALSE) : createChange(value, now, Boolean.TRUE));
-      fire(key, change);
-      statistics.puts(change.kind() == Change.Kind.WRITE ? 1 : 0);
+      failOpen.write(() -> {
+        Change<V, Boolean> change = store.mutate(key, (live, now) ->
+            live != null ? Change.keep(Boolean.FALSE) : createChange(value, now, Boolean.TRUE));
+        fire(key, change);
+        statistics.puts(change.kind() == Change.Kind.WRITE ? 1 : 0);
+      });
     }
     return value;
   }

@@ -29,6 +29,12 @@ public interface CaspianCacheStatisticsMXBean extends CacheStatisticsMXBean {
    */
   long getTamperedValues();
 
+  /**
+   * Reads answered as misses and plain writes skipped because memcached could not be reached, with
+   * {@code caspian.fail-open=true} (else such operations throw).
+   */
+  long getFailOpenSkips();
+
   /** Operations that failed because memcached was down or too slow. */
   long getTransportFailures();
 }

@@ -186,6 +186,11 @@ final class CaspianStatistics implements CaspianCacheStatisticsMXBean {
   }
 
   @Override
+  public long getFailOpenSkips() {
+    return transport.failOpen();
+  }
+
+  @Override
   public long getTransportFailures() {
     return transport.failures();
   }

@@ -16,6 +16,12 @@ final class ConnectionLog implements ConnectionObserver {
   /** Since when each server that is away has been away. */
   private final Map<SocketAddress, Long> awaySince = new ConcurrentHashMap<>();
 
+  /** Seconds since {@code server} went away, or -1 while it is connected. */
+  long awaySeconds(SocketAddress server) {
+    Long since = awaySince.get(server);
+    return since == null ? -1 : (System.nanoTime() - since) / 1_000_000_000L;
+  }
+
   /** A server the client could not connect to at start. */
   void unreachableAtStart(SocketAddress server) {
     if (awaySince.putIfAbsent(server, System.nanoTime()) == null) {

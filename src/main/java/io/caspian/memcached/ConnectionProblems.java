@@ -54,6 +54,11 @@ final class ConnectionProblems implements ConnectionObserver {
     return sb.length() == 0 ? "" : " (" + sb + ")";
   }
 
+  /** Seconds since {@code server} went away (connection refused or lost), or -1 while it is connected. */
+  long awaySeconds(SocketAddress server) {
+    return log.awaySeconds(server);
+  }
+
   /** Says which servers could not be reached at start (see {@link ConnectionLog}). */
   void unreachableAtStart(java.util.Collection<SocketAddress> servers) {
     servers.forEach(log::unreachableAtStart);

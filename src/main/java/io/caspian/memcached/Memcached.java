@@ -623,8 +623,34 @@ public final class Memcached implements AutoCloseable {
         return new MemcachedUnavailableException(failure + " (operation on " + what + ")", root);
       }
     }
-    return new MemcachedUnavailableException("memcached " + settings.serverList() + " did not answer for " + what
-        + " within " + timeoutMillis + " ms: " + root + problems.describe(), root);
+    String away = awayServers(what);
+    if (away != null) {
+      // the operation was cancelled or refused because its server is not connected: say that, not "did not answer"
+      return new MemcachedUnavailableException(away + ": " + what + " failed (" + root + ")" + problems.describe(),
+          root);
+    }
+    String how = root instanceof TimeoutException || root instanceof net.spy.memcached.OperationTimeoutException
+        ? "timed out after " : "failed within ";
+    return new MemcachedUnavailableException("memcached " + settings.serverList() + " " + how + timeoutMillis
+        + " ms for " + what + ": " + root + problems.describe(), root);
+  }
+
+  /**
+   * "memcached host:port is unreachable (connection refused or lost N s ago; reconnecting)" for the server of a key
+   * (or every server away, for a bulk operation), or null when the servers concerned are connected.
+   */
+  private String awayServers(String what) {
+    List<java.net.SocketAddress> candidates = what.equals("bulk get") || what.equals("bulk") ? servers()
+        : List.of(serverOf(what));
+    StringBuilder sb = new StringBuilder();
+    for (java.net.SocketAddress server : candidates) {
+      long seconds = problems.awaySeconds(server);
+      if (seconds >= 0) {
+        sb.append(sb.length() == 0 ? "" : "; ").append("memcached ").append(server)
+            .append(" is unreachable (connection refused or lost ").append(seconds).append(" s ago; reconnecting)");
+      }
+    }
+    return sb.length() == 0 ? null : sb.toString();
   }
 
   @Override

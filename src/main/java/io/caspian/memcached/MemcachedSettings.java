@@ -24,6 +24,8 @@ import java.util.Optional;
  *   <tr><td>{@value #COMPRESSION_THRESHOLD}</td><td>16384 (bytes; 0 disables)</td></tr>
  *   <tr><td>{@value #SERIALIZATION_ALLOW}</td><td>none beyond the JDK value types</td></tr>
  *   <tr><td>{@value #CAS_MAX_ATTEMPTS}</td><td>100</td></tr>
+ *   <tr><td>{@value #FAIL_OPEN}</td><td>false; true: a JCache cache whose server cannot be reached reads misses and
+ *   skips plain writes (counted) instead of throwing; conditional operations still throw</td></tr>
  *   <tr><td>{@value #MAX_DEPTH}</td><td>16 (nesting of a Java-serialized value)</td></tr>
  *   <tr><td>{@value SecuritySettings#KEY} / {@value SecuritySettings#KEY_FILE} (or
  *       {@value SecuritySettings#KEY_ENV})</td><td>none: values unsigned</td></tr>
@@ -55,6 +57,7 @@ public final class MemcachedSettings {
   public static final String SERIALIZATION_ALLOW = "caspian.serialization.allow";
   public static final String CAS_MAX_ATTEMPTS = "caspian.cas.max-attempts";
   public static final String MAX_DEPTH = "caspian.serialization.max-depth";
+  public static final String FAIL_OPEN = "caspian.fail-open";
   public static final String TLS = "caspian.memcached.tls";
   public static final String TLS_CA_FILE = TLS + ".ca-file";
   public static final String TLS_TRUST_STORE = TLS + ".trust-store";
@@ -84,6 +87,7 @@ public final class MemcachedSettings {
   private final byte[] signingKey;
   private final byte[] previousSigningKey;
   private final boolean acceptUnsigned;
+  private final boolean failOpen;
   private final TlsSettings tls;
 
   private MemcachedSettings(Builder b) {
@@ -100,6 +104,7 @@ public final class MemcachedSettings {
     this.signingKey = b.signingKey;
     this.previousSigningKey = b.previousSigningKey;
     this.acceptUnsigned = b.acceptUnsigned;
+    this.failOpen = b.failOpen;
     if (previousSigningKey != null && signingKey == null) {
       throw new IllegalArgumentException(SecuritySettings.PREVIOUS_KEY + " is set but " + SecuritySettings.KEY
           + " is not");
@@ -133,6 +138,7 @@ public final class MemcachedSettings {
     lookup(properties, SERIALIZATION_ALLOW).ifPresent(b::serializationAllow);
     lookup(properties, CAS_MAX_ATTEMPTS).ifPresent(v -> b.casMaxAttempts((int) parseLong(CAS_MAX_ATTEMPTS, v, 1)));
     lookup(properties, MAX_DEPTH).ifPresent(v -> b.maxDepth((int) parseLong(MAX_DEPTH, v, 2)));
+    lookup(properties, FAIL_OPEN).ifPresent(v -> b.failOpen(parseBoolean(FAIL_OPEN, v)));
     SecuritySettings.currentSecret(k -> lookup(properties, k)).ifPresent(b::signingKey);
     SecuritySettings.previousSecret(k -> lookup(properties, k)).ifPresent(b::previousSigningKey);
     lookup(properties, SecuritySettings.ACCEPT_UNSIGNED).ifPresent(v -> {
@@ -288,6 +294,11 @@ public final class MemcachedSettings {
         acceptUnsigned);
   }
 
+  /** Whether a JCache cache reads misses and skips plain writes when its server cannot be reached. */
+  public boolean failOpen() {
+    return failOpen;
+  }
+
   /** Whether values are signed. */
   public boolean signed() {
     return signingKey != null;
@@ -310,6 +321,7 @@ public final class MemcachedSettings {
     b.signingKey = signingKey;
     b.previousSigningKey = previousSigningKey;
     b.acceptUnsigned = acceptUnsigned;
+    b.failOpen = failOpen;
     if (saslUsername != null) {
       b.sasl(saslUsername, saslPassword);
     }
@@ -339,6 +351,7 @@ public final class MemcachedSettings {
     private byte[] signingKey;
     private byte[] previousSigningKey;
     private boolean acceptUnsigned;
+    private boolean failOpen;
     private TlsSettings tls;
 
     private Builder() {}
@@ -420,6 +433,12 @@ public final class MemcachedSettings {
     /** Also accepts values signed with this secret, during a key rotation. */
     public Builder previousSigningKey(byte[] secret) {
       this.previousSigningKey = checkedSecret(secret, SecuritySettings.PREVIOUS_KEY);
+      return this;
+    }
+
+    /** Misses and skipped writes instead of exceptions when a server cannot be reached (JCache caches). */
+    public Builder failOpen(boolean value) {
+      this.failOpen = value;
       return this;
     }
 

@@ -11,6 +11,7 @@ public final class TransportStats {
   final LongAdder rejectedClasses = new LongAdder();
   final LongAdder undecodable = new LongAdder();
   final LongAdder tampered = new LongAdder();
+  final LongAdder failOpen = new LongAdder();
   final LongAdder failures = new LongAdder();
   final LongAdder roundTrips = new LongAdder();
   final LongAdder backgroundRoundTrips = new LongAdder();
@@ -73,6 +74,15 @@ public final class TransportStats {
   /** Operations that timed out or hit a node that is down. */
   public long failures() {
     return failures.sum();
+  }
+
+  /** Reads answered as misses and writes skipped because a server could not be reached ({@code caspian.fail-open}). */
+  public long failOpen() {
+    return failOpen.sum();
+  }
+
+  public void recordFailOpen() {
+    failOpen.increment();
   }
 
   public void recordRejectedClass() {
