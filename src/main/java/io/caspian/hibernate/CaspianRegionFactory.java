@@ -196,6 +196,12 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     }
   }
 
+  /** The URI of this factory's own JCache CacheManager, as text; null before start. */
+  public String cacheManagerUri() {
+    CacheManager manager = cacheManager;
+    return manager == null ? null : manager.getURI().toString();
+  }
+
   /** The parsed settings (after start). */
   public CaspianSettings settings() {
     return settings;
@@ -246,8 +252,11 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     return stats == null ? -1 : stats.tamperedValues();
   }
 
-  /** The transport's counters; null before start or when the cache manager is not Caspian's own. */
-  private io.caspian.memcached.TransportStats transportStats() {
+  /**
+   * The transport's counters (for meters: {@code io.caspian.micrometer}); null before start or when the cache
+   * manager is not Caspian's own.
+   */
+  public io.caspian.memcached.TransportStats transportStats() {
     CacheManager manager = cacheManager;
     try {
       return manager == null ? null : manager.unwrap(io.caspian.memcached.Memcached.class).stats();
