@@ -253,7 +253,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   }
 
   /**
-   * The transport's counters (for meters: {@code io.caspian.micrometer}); null before start or when the cache
+   * The transport's counters (read by the Micrometer meters); null before start or when the cache
    * manager is not Caspian's own.
    */
   public io.caspian.memcached.TransportStats transportStats() {

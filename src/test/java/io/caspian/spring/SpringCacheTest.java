@@ -128,6 +128,18 @@ class SpringCacheTest {
   }
 
   @Test
+  void anotherConfigFileIsRefusedNamingTheSetting() {
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> start(
+        "spring.cache.jcache.config=classpath:ExcludeList", "caspian.memcached.servers=" + memcached.addresses())
+        .close());
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    assertTrue(root.getMessage().contains("spring.cache.jcache.config=classpath:ExcludeList"), root.getMessage());
+  }
+
+  @Test
   void cacheableHitsMoveBootsCacheMetersAndCaspiansOwn() {
     try (ConfigurableApplicationContext context = start(
         "caspian.memcached.servers=" + memcached.addresses(), "caspian.namespace=spring-meters")) {
