@@ -53,6 +53,30 @@ final class BootHooks implements ImportBeanDefinitionRegistrar, EnvironmentAware
         });
     register(registry, loader, "JCacheManagerCustomizer", "caspianJCacheStatisticsCustomizer",
         (CacheManager manager) -> enableStatistics(manager));
+    if (ClassUtils.isPresent("io.micrometer.core.instrument.binder.cache.CacheMeterBinder", loader)) {
+      Class<?> provider = find(loader, METER_BINDER_PROVIDERS);
+      if (provider != null && !registry.containsBeanDefinition("caspianCacheMeterBinderProvider")) {
+        RootBeanDefinition definition = new RootBeanDefinition(provider);
+        definition.setInstanceSupplier(() -> Proxy.newProxyInstance(loader, new Class<?>[] {provider},
+            new SpringCacheMeters(provider)));
+        // before Boot's JCache binder, which reads through JMX and fails on a URI naming several servers
+        definition.setAttribute("order", org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+        registry.registerBeanDefinition("caspianCacheMeterBinderProvider", definition);
+      }
+    }
+  }
+
+  /** Where Boot keeps {@code CacheMeterBinderProvider}: 4.0, then 3.5. */
+  static final String[] METER_BINDER_PROVIDERS = {"org.springframework.boot.cache.metrics.CacheMeterBinderProvider",
+      "org.springframework.boot.actuate.metrics.cache.CacheMeterBinderProvider"};
+
+  static Class<?> find(ClassLoader loader, String[] names) {
+    for (String name : names) {
+      if (ClassUtils.isPresent(name, loader)) {
+        return ClassUtils.resolveClassName(name, loader);
+      }
+    }
+    return null;
   }
 
   /** Statistics on for every cache of a Caspian manager: JSR-107 has them off by default, and so has Spring Boot. */

@@ -32,7 +32,7 @@ import org.springframework.context.annotation.Bean;
  * the class path: 4.0 by default, 3.5 with -Dspring-boot-3.5), against a real memcached.
  */
 class SpringCacheTest {
-  @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.pool(1);
+  @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.pool(2);
 
   /** A Boot application with Spring Cache; JDBC (and so JPA) auto-configuration left out. */
   @SpringBootConfiguration
@@ -141,8 +141,10 @@ class SpringCacheTest {
 
   @Test
   void cacheableHitsMoveBootsCacheMetersAndCaspiansOwn() {
+    // a manager URI naming two servers: a comma, which Micrometer's JMX-based JCacheMetrics cannot put in an
+    // ObjectName; Caspian's own binder of Spring's cache meters reads the statistics directly
     try (ConfigurableApplicationContext context = start(
-        "caspian.memcached.servers=" + memcached.addresses(), "caspian.namespace=spring-meters")) {
+        "spring.cache.jcache.config=memcached://" + memcached.addresses() + "/spring-meters")) {
       Books books = context.getBean(Books.class);
       MeterRegistry registry = context.getBean(MeterRegistry.class);
       double roundTripsBefore = registry.get("caspian.round.trips").tag("client", "jcache").functionCounter().count();
@@ -164,8 +166,11 @@ class SpringCacheTest {
       assertEquals(1.0, registry.get("caspian.cache.puts").tag("cache", "books").functionCounter().count());
       assertTrue(registry.get("caspian.round.trips").tag("client", "jcache").functionCounter().count()
           >= roundTripsBefore + 4, "a get, a put, two gets");
-      assertTrue(registry.get("caspian.round.trip").tag("server", memcached.addresses()).functionTimer().count()
-          >= 4);
+      double timed = 0;
+      for (var server : memcached.servers()) {
+        timed += registry.get("caspian.round.trip").tag("server", server.address()).functionTimer().count();
+      }
+      assertTrue(timed >= 4, "single-key requests timed per server: " + timed);
       for (String name : List.of("caspian.round.trips.background", "caspian.cas.conflicts", "caspian.cas.retries",
           "caspian.cas.gave.up", "caspian.transport.failures", "caspian.values.oversized",
           "caspian.values.rejected", "caspian.values.undecodable", "caspian.values.tampered",
