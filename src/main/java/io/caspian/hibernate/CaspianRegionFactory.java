@@ -231,6 +231,12 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     }
   }
 
+  /** The URI of this factory's own JCache CacheManager, as text; null before start. */
+  public String cacheManagerUri() {
+    CacheManager manager = cacheManager;
+    return manager == null ? null : manager.getURI().toString();
+  }
+
   /** The parsed settings (after start). */
   public CaspianSettings settings() {
     return settings;
@@ -295,8 +301,11 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     return stats == null ? -1 : stats.tamperedValues();
   }
 
-  /** The transport's counters; null before start or when the cache manager is not Caspian's own. */
-  private io.caspian.memcached.TransportStats transportStats() {
+  /**
+   * The transport's counters (read by the Micrometer meters); null before start or when the cache
+   * manager is not Caspian's own.
+   */
+  public io.caspian.memcached.TransportStats transportStats() {
     CacheManager manager = cacheManager;
     try {
       return manager == null ? null : manager.unwrap(io.caspian.memcached.Memcached.class).stats();

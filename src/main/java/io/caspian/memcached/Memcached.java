@@ -60,6 +60,7 @@ public final class Memcached implements AutoCloseable {
     this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis), problems.tls());
     this.locator = client.getNodeLocator();
     this.sasl = client instanceof AuthenticatingClient authenticating ? authenticating.sasl() : null;
+    servers().forEach(stats::trackServer);
     awaitConnections();
   }
 
@@ -567,7 +568,12 @@ public final class Memcached implements AutoCloseable {
 
   private <T> T await(Future<T> future, String key) {
     countRoundTrip();
-    return awaitUncounted(future, key);
+    long start = System.nanoTime();
+    try {
+      return awaitUncounted(future, key);
+    } finally {
+      stats.recordWait(serverOf(key), System.nanoTime() - start);
+    }
   }
 
   private <T> T awaitUncounted(Future<T> future, String key) {

@@ -58,8 +58,9 @@ public final class SpyLogger extends AbstractLogger {
       return true;
     }
     String text = String.valueOf(message);
+    // "Discarding partially completed op" also names the operation's key, which the log must not show
     return text.startsWith("Closing, and reopening") || text.startsWith("Reconnect")
-        || text.contains("Could not redistribute");
+        || text.contains("Could not redistribute") || text.startsWith("Discarding partially completed op");
   }
 
   private static java.util.logging.Level julLevel(Level level) {

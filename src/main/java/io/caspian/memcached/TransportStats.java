@@ -15,6 +15,42 @@ public final class TransportStats {
   final LongAdder failures = new LongAdder();
   final LongAdder roundTrips = new LongAdder();
   final LongAdder backgroundRoundTrips = new LongAdder();
+  /** Per server: its single-key waits (see {@link #serverWaits()}). */
+  private final java.util.concurrent.ConcurrentMap<java.net.SocketAddress, ServerWaits> waits =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Per server, the single-key requests waited for and the time waited (read live, for a latency timer per server;
+   * every server of the pool is present from the start). Multi-gets, which ask several servers at once, are counted
+   * in {@link #roundTrips()} only.
+   */
+  public java.util.Map<java.net.SocketAddress, ServerWaits> serverWaits() {
+    return java.util.Collections.unmodifiableMap(waits);
+  }
+
+  void recordWait(java.net.SocketAddress server, long nanos) {
+    ServerWaits w = waits.computeIfAbsent(server, s -> new ServerWaits());
+    w.count.increment();
+    w.nanos.add(nanos);
+  }
+
+  void trackServer(java.net.SocketAddress server) {
+    waits.computeIfAbsent(server, s -> new ServerWaits());
+  }
+
+  /** One server's single-key waits: how many, and the nanoseconds they took in total. */
+  public static final class ServerWaits {
+    private final LongAdder count = new LongAdder();
+    private final LongAdder nanos = new LongAdder();
+
+    public long count() {
+      return count.sum();
+    }
+
+    public long totalNanos() {
+      return nanos.sum();
+    }
+  }
 
   /**
    * Times a caller waited for memcached: one per request, one per multi-get however many servers it asks in
