@@ -17,6 +17,27 @@ final class Timeline {
     long maxLatencyNanos;
     long hits;
     long misses;
+    /** Each request's latency this second, in ns (a hundred or so a second: kept whole for percentiles). */
+    long[] latencies = new long[16];
+    int samples;
+
+    void addLatency(long nanos) {
+      if (samples == latencies.length) {
+        latencies = java.util.Arrays.copyOf(latencies, latencies.length * 2);
+      }
+      latencies[samples++] = nanos;
+    }
+
+    /** The {@code p}-th percentile (0..100) of this second's latencies in ms, or 0 without requests. */
+    double percentileMillis(double p) {
+      if (samples == 0) {
+        return 0;
+      }
+      long[] sorted = java.util.Arrays.copyOf(latencies, samples);
+      java.util.Arrays.sort(sorted);
+      int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
 
     double hitRatio() {
       return hits + misses == 0 ? Double.NaN : (double) hits / (hits + misses);
@@ -28,12 +49,22 @@ final class Timeline {
   }
 
   private final long startNanos = System.nanoTime();
+
+  /** A timeline made of given seconds and marks ({@code "second:event"}), for testing the report. */
+  static Timeline of(List<Second> seconds, List<String> marks) {
+    Timeline timeline = new Timeline();
+    timeline.seconds.addAll(seconds);
+    timeline.marks.addAll(marks);
+    return timeline;
+  }
+
   private final List<Second> seconds = new ArrayList<>();
   private final List<String> marks = new ArrayList<>();
 
   synchronized void request(long latencyNanos, boolean error) {
     Second s = now();
     s.requests++;
+    s.addLatency(latencyNanos);
     s.latencyNanos += latencyNanos;
     s.maxLatencyNanos = Math.max(s.maxLatencyNanos, latencyNanos);
     if (error) {
