@@ -102,8 +102,23 @@ public final class CaspianEnvironment {
     if (config != null && !config.isBlank()) {
       readConfigFile(config.trim(), resources).forEach(properties::putIfAbsent);
     }
-    properties.putIfAbsent(MemcachedSettings.NAMESPACE, DEFAULT_NAMESPACE);
+    properties.putIfAbsent(MemcachedSettings.NAMESPACE, defaultNamespace(environment));
     return properties;
+  }
+
+  /**
+   * The namespace when none is configured: the application's name ({@code spring.application.name}), so that two
+   * applications on one memcached do not share entries by default; else {@value #DEFAULT_NAMESPACE}. Said at INFO.
+   */
+  static String defaultNamespace(Environment environment) {
+    String name = environment.getProperty("spring.application.name");
+    String safe = name == null ? "" : name.trim().replaceAll("[^A-Za-z0-9._-]", "-");
+    String namespace = safe.isEmpty() || safe.matches("-+") ? DEFAULT_NAMESPACE : safe;
+    System.getLogger(CaspianEnvironment.class.getName()).log(System.Logger.Level.INFO, () -> "Spring Cache on"
+        + " Caspian: memcached namespace '" + namespace + "' (" + (namespace.equals(DEFAULT_NAMESPACE)
+        ? "the default: no spring.application.name" : "from spring.application.name") + "); set "
+        + MemcachedSettings.NAMESPACE + " to choose another");
+    return namespace;
   }
 
   private static Properties readConfigFile(String location, ResourceLoader resources) {
