@@ -59,8 +59,11 @@ final class JmxRegistration {
     }
   }
 
-  /** ObjectName values may not hold these characters unquoted; JSR-107 tools expect them replaced by '.'. */
+  /**
+   * ObjectName values may not hold these characters unquoted ('?' and '*' would make the name a pattern, as in a
+   * manager URI with a query); JSR-107 tools expect them replaced by '.'.
+   */
   private static String sanitize(String s) {
-    return s == null ? "" : s.replaceAll("[,:=\n]", ".");
+    return s == null ? "" : s.replaceAll("[,:=\n?*\"]", ".");
   }
 }
