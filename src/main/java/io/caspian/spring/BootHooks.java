@@ -53,6 +53,13 @@ final class BootHooks implements ImportBeanDefinitionRegistrar, EnvironmentAware
         });
     register(registry, loader, "JCacheManagerCustomizer", "caspianJCacheStatisticsCustomizer",
         (CacheManager manager) -> enableStatistics(manager));
+    Class<?> hibernateCustomizer = find(loader, HIBERNATE_PROPERTIES_CUSTOMIZERS);
+    if (hibernateCustomizer != null && !registry.containsBeanDefinition("caspianHibernateNamespaceCustomizer")) {
+      RootBeanDefinition definition = new RootBeanDefinition(hibernateCustomizer);
+      definition.setInstanceSupplier(() -> proxy(hibernateCustomizer, loader,
+          (java.util.Map<String, Object> properties) -> defaultHibernateNamespace(env, properties)));
+      registry.registerBeanDefinition("caspianHibernateNamespaceCustomizer", definition);
+    }
     if (ClassUtils.isPresent("io.micrometer.core.instrument.binder.cache.CacheMeterBinder", loader)) {
       Class<?> provider = find(loader, METER_BINDER_PROVIDERS);
       if (provider != null && !registry.containsBeanDefinition("caspianCacheMeterBinderProvider")) {
@@ -63,6 +70,27 @@ final class BootHooks implements ImportBeanDefinitionRegistrar, EnvironmentAware
         definition.setAttribute("order", org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
         registry.registerBeanDefinition("caspianCacheMeterBinderProvider", definition);
       }
+    }
+  }
+
+  /** Where Boot keeps {@code HibernatePropertiesCustomizer}: 4.0, then 3.5. */
+  static final String[] HIBERNATE_PROPERTIES_CUSTOMIZERS = {
+      "org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer",
+      "org.springframework.boot.autoconfigure.orm.jpa.HibernatePropertiesCustomizer"};
+
+  /**
+   * With Caspian as the region factory and no namespace configured, the application's name is the regions'
+   * namespace: Boot's persistence unit is always called {@code default}, which names nothing.
+   */
+  static void defaultHibernateNamespace(Environment environment, java.util.Map<String, Object> properties) {
+    Object factory = properties.get("hibernate.cache.region.factory_class");
+    boolean caspian = factory != null && (factory.toString().trim().equals("caspian")
+        || factory.toString().trim().equals("io.caspian.hibernate.CaspianRegionFactory")
+        || factory instanceof Class<?> type && type.getName().equals("io.caspian.hibernate.CaspianRegionFactory"));
+    String name = environment.getProperty("spring.application.name");
+    if (caspian && name != null && !name.isBlank()
+        && !properties.containsKey("hibernate.cache.caspian.namespace")) {
+      properties.put("hibernate.cache.caspian.namespace", name.trim().replaceAll("[^A-Za-z0-9._-]", "-"));
     }
   }
 

@@ -19,6 +19,25 @@ class DefaultNamespaceTest {
   }
 
   @Test
+  void theApplicationNameIsTheHibernateRegionsDefaultNamespaceToo() {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new MapPropertySource("test",
+        Map.of("spring.application.name", "orders")));
+    Map<String, Object> hibernate = new java.util.HashMap<>(Map.of("hibernate.cache.region.factory_class", "caspian"));
+    BootHooks.defaultHibernateNamespace(environment, hibernate);
+    assertEquals("orders", hibernate.get("hibernate.cache.caspian.namespace"));
+
+    Map<String, Object> configured = new java.util.HashMap<>(Map.of("hibernate.cache.region.factory_class", "caspian",
+        "hibernate.cache.caspian.namespace", "set"));
+    BootHooks.defaultHibernateNamespace(environment, configured);
+    assertEquals("set", configured.get("hibernate.cache.caspian.namespace"));
+
+    Map<String, Object> otherCache = new java.util.HashMap<>(Map.of("hibernate.cache.region.factory_class", "jcache"));
+    BootHooks.defaultHibernateNamespace(environment, otherCache);
+    assertEquals(null, otherCache.get("hibernate.cache.caspian.namespace"), "only Caspian's regions");
+  }
+
+  @Test
   void theApplicationNameIsTheDefaultNamespace() {
     assertEquals("orders", namespace(Map.of("spring.application.name", "orders")));
     assertEquals("order-service", namespace(Map.of("spring.application.name", "order service")));
