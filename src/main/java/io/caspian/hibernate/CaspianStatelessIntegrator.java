@@ -49,6 +49,16 @@ public final class CaspianStatelessIntegrator implements Integrator {
     listeners.appendListeners(EventType.POST_DELETE, listener);
   }
 
+  /**
+   * Nothing to undo. Declared although Hibernate 7 has a default: Hibernate 6.6 declares it abstract and calls it
+   * while cleaning up a SessionFactory that failed to start, where its absence replaced Caspian's message naming
+   * the supported versions with an {@code AbstractMethodError}.
+   */
+  @Override
+  public void disintegrate(SessionFactoryImplementor sessionFactory,
+      org.hibernate.service.spi.SessionFactoryServiceRegistry serviceRegistry) {
+  }
+
   private static final class Listener implements PostInsertEventListener, PostUpdateEventListener,
       PostUpsertEventListener, PostDeleteEventListener {
 
