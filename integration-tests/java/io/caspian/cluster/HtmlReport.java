@@ -43,7 +43,7 @@ final class HtmlReport {
             + " quiescence against the database. Numbered dashed lines: fault events, listed under each chart.</p><pre>")
         .append(escape(table)).append("</pre><p>");
     for (int i = 0; i < reports.size(); i++) {
-      html.append("<span style=\"color:").append(COLOURS[i % COLOURS.length]).append("\">&#9632; ")
+      html.append("<span style=\"color:").append(colour(reports, i)).append("\">&#9632; ")
           .append(escape(label(reports.get(i)))).append("</span> &nbsp; ");
     }
     html.append("</p>");
@@ -54,6 +54,13 @@ final class HtmlReport {
     chart(html, "Cache hit ratio (entity, collection, natural-id and query cache)", reports,
         s -> Double.isNaN(s.hitRatio()) ? 0 : 100 * s.hitRatio(), "%");
     return html.append("</body></html>\n").toString();
+  }
+
+  /** Caspian blue, stock red in every report, whatever the order of the runs. */
+  private static String colour(List<Scenario.Report> reports, int index) {
+    String cache = reports.get(index).regionFactory();
+    return cache.startsWith("caspian") ? COLOURS[0] : cache.startsWith("stock") ? COLOURS[1]
+        : COLOURS[2 + index % 2];
   }
 
   private static String label(Scenario.Report report) {
@@ -95,7 +102,7 @@ final class HtmlReport {
     for (int i = 0; i < reports.size(); i++) {
       Timeline timeline = reports.get(i).load().timeline();
       List<Timeline.Second> series = complete(timeline.seconds());
-      String colour = COLOURS[i % COLOURS.length];
+      String colour = colour(reports, i);
       StringBuilder points = new StringBuilder();
       for (int t = 0; t < series.size(); t++) {
         double x = LEFT + plotWidth * (double) t / seconds;
