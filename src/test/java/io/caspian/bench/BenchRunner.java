@@ -40,8 +40,10 @@ public final class BenchRunner {
       "(find(Caspian|Stock|Hazelcast|Redisson|NoCache)|findTxCaspianClockPerTx)";
   private static final int[] THREADS = {1, 8};
 
-  private static final String[] PROVIDERS = {"Raw", "Caspian", "Stock", "Hazelcast", "Redisson", "NoCache"};
-  private static final String[] PROVIDER_HEADERS = {"raw spymemcached", "Caspian", "hibernate-jcache over Caspian",
+  private static final String[] PROVIDERS = {"Raw", "Caspian", "CaspianSigned", "Stock", "Hazelcast", "Redisson",
+      "NoCache"};
+  private static final String[] PROVIDER_HEADERS = {"raw spymemcached", "Caspian", "Caspian, signed values",
+      "hibernate-jcache over Caspian",
       "Hazelcast", "Redisson", "no 2LC (H2 over TCP)"};
 
   private BenchRunner() {}
@@ -68,10 +70,10 @@ public final class BenchRunner {
     List<String> skipped = new ArrayList<>();
     try {
       start(BenchServers.MEMCACHED, servers, jvmArgs, null, notes);
-      if (!which.equals("jcache")) {
+      if (!which.equals("jcache") && !which.equals("signed")) {
         start(BenchServers.H2, servers, jvmArgs, null, notes);
       }
-      if (!which.equals("caspian")) {
+      if (!which.equals("caspian") && !which.equals("signed")) {
         start(BenchServers.HAZELCAST, servers, jvmArgs, skipped, notes);
         start(BenchServers.REDIS, servers, jvmArgs, skipped, notes);
       }
@@ -131,7 +133,9 @@ public final class BenchRunner {
       case "caspian" -> builder.include("^" + J).include("^" + H).exclude(peers);
       case "peers" -> builder.include(peers).include("^" + J + ANCHOR + "$");
       case "all" -> builder.include("^" + J).include("^" + H);
-      default -> throw new IllegalArgumentException("jcache | hibernate | caspian | peers | all, not " + which);
+      case "signed" -> builder.include("^" + J + "(get|put)(Raw|Caspian|CaspianSigned)$");
+      default -> throw new IllegalArgumentException("jcache | hibernate | caspian | peers | signed | all, not "
+          + which);
     }
     for (String provider : skipped) {
       builder.exclude(provider + "$");
