@@ -89,8 +89,8 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       // the old entry may survive in a paused node; our handle will not match anything, which unlock handles
       store.invalidationLost();
     }
-    if (session != null && session.getCacheTransactionSynchronization()
-        instanceof CaspianTransactionSynchronization sync) {
+    CaspianTransactionSynchronization sync = CaspianTransactionSynchronization.of(session);
+    if (sync != null) {
       sync.holding(this, key, id);
     }
     return id;
@@ -98,8 +98,8 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
 
   /** Tells the session's transaction that Hibernate handed {@code lock} back (see {@link #releaseAbandoned}). */
   protected static void handedBack(SharedSessionContractImplementor session, SoftLock lock) {
-    if (session != null && session.getCacheTransactionSynchronization()
-        instanceof CaspianTransactionSynchronization sync) {
+    CaspianTransactionSynchronization sync = CaspianTransactionSynchronization.of(session);
+    if (sync != null) {
       sync.released(lock);
     }
   }

@@ -27,6 +27,12 @@ public final class CaspianTransactionSynchronization extends AbstractCacheTransa
     this.regionFactory = regionFactory;
   }
 
+  /** The session's Caspian caching context, or null (no session, or another region factory's). */
+  static CaspianTransactionSynchronization of(org.hibernate.engine.spi.SharedSessionContractImplementor session) {
+    return session != null && session.getCacheTransactionSynchronization()
+        instanceof CaspianTransactionSynchronization sync ? sync : null;
+  }
+
   /** This session's identity as a writer of tables: its lease in each table's update-timestamps state. */
   LockId writerId() {
     if (writerId == null) {

@@ -94,8 +94,7 @@ public final class TimestampsStore implements StorageAccess {
   @Override
   public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
     String space = (String) key;
-    CaspianTransactionSynchronization tx =
-        session.getCacheTransactionSynchronization() instanceof CaspianTransactionSynchronization c ? c : null;
+    CaspianTransactionSynchronization tx = CaspianTransactionSynchronization.of(session);
     if (TimestampsSignal.isPreInvalidate((Long) value)) {
       if (tx == null || tx.countWriter(space)) {
         long now = clock.now();

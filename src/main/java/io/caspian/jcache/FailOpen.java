@@ -1,7 +1,6 @@
 package io.caspian.jcache;
 
 import io.caspian.memcached.MemcachedUnavailableException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 
@@ -17,12 +16,12 @@ import javax.cache.CacheException;
  */
 final class FailOpen {
   private static final System.Logger LOG = System.getLogger(FailOpen.class.getName());
-  private static final long INTERVAL_NANOS = 60_000_000_000L;
 
   private final boolean enabled;
   private final String cacheName;
   private final io.caspian.memcached.TransportStats stats;
-  private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+  private final io.caspian.memcached.OncePerInterval warnings =
+      new io.caspian.memcached.OncePerInterval(java.time.Duration.ofMinutes(1));
 
   FailOpen(boolean enabled, String cacheName, io.caspian.memcached.TransportStats stats) {
     this.enabled = enabled;
@@ -54,9 +53,7 @@ final class FailOpen {
       throw e;
     }
     stats.recordFailOpen();
-    long now = System.nanoTime();
-    long last = lastWarn.get();
-    if (now - last >= INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+    if (warnings.permits()) {
       LOG.log(System.Logger.Level.WARNING, () -> "cache " + cacheName + ": " + what + " (caspian.fail-open): "
           + e.getMessage() + "; " + stats.failOpen() + " such operations so far (FailOpenSkips)");
     }

@@ -141,13 +141,8 @@ public final class MemcachedSettings {
     lookup(properties, FAIL_OPEN).ifPresent(v -> b.failOpen(parseBoolean(FAIL_OPEN, v)));
     SecuritySettings.currentSecret(k -> lookup(properties, k)).ifPresent(b::signingKey);
     SecuritySettings.previousSecret(k -> lookup(properties, k)).ifPresent(b::previousSigningKey);
-    lookup(properties, SecuritySettings.ACCEPT_UNSIGNED).ifPresent(v -> {
-      if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-        throw new IllegalArgumentException(SecuritySettings.ACCEPT_UNSIGNED + " must be true or false but was '" + v
-            + "'");
-      }
-      b.acceptUnsigned(Boolean.parseBoolean(v));
-    });
+    lookup(properties, SecuritySettings.ACCEPT_UNSIGNED).ifPresent(v ->
+        b.acceptUnsigned(parseBoolean(SecuritySettings.ACCEPT_UNSIGNED, v)));
     if (parseBoolean(TLS, lookup(properties, TLS).orElse("false"))) {
       b.tls(new TlsSettings(
           lookup(properties, TLS_TRUST_STORE).map(java.nio.file.Path::of).orElse(null),

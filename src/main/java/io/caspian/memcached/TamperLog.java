@@ -9,10 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TamperLog {
   private static final System.Logger LOG = System.getLogger(Memcached.class.getName());
-  private static final long INTERVAL_NANOS = 60_000_000_000L;
   private static final AtomicBoolean WARNED_UNSIGNED = new AtomicBoolean();
 
-  private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+  private final OncePerInterval warnings = new OncePerInterval(java.time.Duration.ofMinutes(1));
   private final AtomicLong sinceWarn = new AtomicLong();
 
   /** Says once per JVM that values are not authenticated. */
@@ -27,9 +26,7 @@ final class TamperLog {
 
   void rejected(String key, ValueSigner.Outcome outcome) {
     long count = sinceWarn.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastWarn.get();
-    if (now - last >= INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+    if (warnings.permits()) {
       sinceWarn.addAndGet(-count);
       LOG.log(System.Logger.Level.WARNING, () -> "value under key " + LogSafe.keyHash(key) + " failed"
           + " authentication (" + describe(outcome) + "); read as a miss" + (count > 1 ? "; " + count

@@ -90,7 +90,7 @@ final class BootHooks implements ImportBeanDefinitionRegistrar, EnvironmentAware
     String name = environment.getProperty("spring.application.name");
     if (caspian && name != null && !name.isBlank()
         && !properties.containsKey("hibernate.cache.caspian.namespace")) {
-      properties.put("hibernate.cache.caspian.namespace", name.trim().replaceAll("[^A-Za-z0-9._-]", "-"));
+      properties.put("hibernate.cache.caspian.namespace", CaspianEnvironment.namespaceOf(name));
     }
   }
 

@@ -110,9 +110,14 @@ public final class CaspianEnvironment {
    * The namespace when none is configured: the application's name ({@code spring.application.name}), so that two
    * applications on one memcached do not share entries by default; else {@value #DEFAULT_NAMESPACE}. Said at INFO.
    */
+  /** An application name as a namespace: characters a namespace cannot hold become {@code -}. */
+  static String namespaceOf(String applicationName) {
+    return applicationName.trim().replaceAll("[^A-Za-z0-9._-]", "-");
+  }
+
   static String defaultNamespace(Environment environment) {
     String name = environment.getProperty("spring.application.name");
-    String safe = name == null ? "" : name.trim().replaceAll("[^A-Za-z0-9._-]", "-");
+    String safe = name == null ? "" : namespaceOf(name);
     String namespace = safe.isEmpty() || safe.matches("-+") ? DEFAULT_NAMESPACE : safe;
     System.getLogger(CaspianEnvironment.class.getName()).log(System.Logger.Level.INFO, () -> "Spring Cache on"
         + " Caspian: memcached namespace '" + namespace + "' (" + (namespace.equals(DEFAULT_NAMESPACE)
