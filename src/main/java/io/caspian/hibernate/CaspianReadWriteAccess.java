@@ -62,18 +62,56 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     }
     long now = factory().clock().now();
     Object stored = MappedValue.wrap(key, value);
-    // a failed put needs no recovery: nothing was cached
-    // a load by a transaction that began before the region's last eviction may hold pre-eviction rows
-    boolean cached = Boolean.TRUE.equals(answer(store.load(key, txTimestamp, step(old ->
-        old instanceof CachedItem item && MappedValue.isForeign(key, item.value())
-            ? ReadWriteTransitions.replaceForeign(item, stored, version, txTimestamp, order)
-            : ReadWriteTransitions.putFromLoad(old, stored, version, txTimestamp, now, minimalPut, order)))));
+    NodeLiveness liveness = factory().liveness();
+    EndedNodes ended = liveness == null ? EndedNodes.NONE : liveness.known();
+    Object[] seen = new Object[1];
+    boolean cached = load(key, txTimestamp, now, stored, version, minimalPut, ended, seen);
+    if (cached && liveness != null && ended.applyTo(asState(seen[0])) != asState(seen[0])) {
+      liveness.countEndedLeases();
+    } else if (!cached && liveness != null) {
+      // refused over a lock held by other nodes: if any of them has ended, its lease counts no longer (one multi-get
+      // of their heartbeats, skipped for nodes seen alive until their promise runs out)
+      java.util.List<java.util.UUID> holders = EndedNodes.liveNodesOf(ended.applyTo(asState(seen[0])), now);
+      if (!holders.isEmpty()) {
+        EndedNodes known = liveness.check(holders);
+        if (known != ended && holders.stream().anyMatch(known.endedAt()::containsKey)) {
+          ended = known;
+          cached = load(key, txTimestamp, factory().clock().now(), stored, version, minimalPut, ended, seen);
+        }
+      }
+      if (cached && ended.applyTo(asState(seen[0])) != asState(seen[0])) {
+        liveness.countEndedLeases();
+      }
+    }
     if (!cached) {
+      if (ended.applyTo(asState(seen[0])) instanceof SoftLockState lock && lock.isHeld()
+          && lock.isExpiredAt(factory().clock().now()) && txTimestamp < lock.releasedAt()) {
+        // its holders are presumed dead since a moment our transaction started before, on a clock that may stand
+        // still in a quiet cluster (only writes move it): move it, so that the next transaction starts after that
+        advanceQuietly();
+      }
       // the refusal may be our lagging timestamp's (a commit or eviction after it): the next transaction reads the
       // clock, so that loads are cached again from then on instead of after the next chance refresh
       factory().clock().forgetSeen();
     }
     return cached;
+  }
+
+  /**
+   * One putFromLoad step, with the leases of {@code ended} nodes cut at their end; {@code seen[0]} gets the state
+   * the last attempt found. A refusal writes nothing, not even the cut leases.
+   */
+  private boolean load(Object key, long txTimestamp, long now, Object stored, Object version, boolean minimalPut,
+      EndedNodes ended, Object[] seen) {
+    // a load by a transaction that began before the region's last eviction may hold pre-eviction rows (RegionStore)
+    return Boolean.TRUE.equals(answer(store.load(key, txTimestamp, step(found -> {
+      seen[0] = found;
+      ReadWriteState old = ended.applyTo(found);
+      Step step = old instanceof CachedItem item && MappedValue.isForeign(key, item.value())
+          ? ReadWriteTransitions.replaceForeign(item, stored, version, txTimestamp, order)
+          : ReadWriteTransitions.putFromLoad(old, stored, version, txTimestamp, now, minimalPut, order);
+      return step.next() == old ? Step.unchanged(found) : step;
+    }))));
   }
 
   @Override
@@ -83,8 +121,9 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     long now = factory().clock().now();
     long deadline = now + factory().lockTimeoutTicks();
     // every holder gets a lease of its own under its own id, so a joiner cannot prolong another holder's lease
+    EndedNodes ended = endedNodes();
     RegionStore.Outcome outcome = store.transition(key, old -> new RegionStore.Outcome(
-        ReadWriteTransitions.lock(asState(old), id, version, deadline, now, order), id));
+        ReadWriteTransitions.lock(ended.applyTo(asState(old)), id, version, deadline, now, order), id));
     if (outcome == null) {
       // the old entry may survive in a paused node; our handle will not match anything, which unlock handles
       store.invalidationLost();
@@ -94,6 +133,43 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       sync.holding(this, key, id);
     }
     return id;
+  }
+
+  private void advanceQuietly() {
+    try {
+      factory().clock().advance();
+    } catch (javax.cache.CacheException | ClassCastException e) {
+      // only a later cache hit is lost
+    }
+  }
+
+  /** The nodes this node knows ended (no round trip). */
+  private EndedNodes endedNodes() {
+    NodeLiveness liveness = factory().liveness();
+    return liveness == null ? EndedNodes.NONE : liveness.known();
+  }
+
+  /**
+   * Locks {@code key} again under a fresh id before the transaction commits, because the lease it holds was taken
+   * under an identity this node gave up (its heartbeat went silent long enough for other nodes to judge it ended and
+   * cache loads over the lease). Version unknown here: the lock keeps the highest version it finds.
+   */
+  LockId relock(Object key) {
+    LockId id = factory().nextLockId();
+    long now = factory().clock().now();
+    long deadline = now + factory().lockTimeoutTicks();
+    EndedNodes ended = endedNodes();
+    if (store.transition(key, old -> new RegionStore.Outcome(
+        ReadWriteTransitions.lock(ended.applyTo(asState(old)), id, null, deadline, now, order), id)) == null) {
+      store.invalidationLost();
+    }
+    return id;
+  }
+
+  /** Releases the lock {@link #relock} took, once the transaction has completed. */
+  void releaseRelocked(Object key, LockId lock) {
+    release(key, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
+        ReadWriteTransitions.unlock(old, lock, stamp), Boolean.FALSE), null);
   }
 
   /** Tells the session's transaction that Hibernate handed {@code lock} back (see {@link #releaseAbandoned}). */

@@ -43,6 +43,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   public static final String SHORT_NAME = "caspian";
   static final String PROVIDER = "io.caspian.jcache.CaspianCachingProvider";
   static final String META_CACHE = "caspian.hibernate.meta";
+  static final String NODES_CACHE = "caspian.hibernate.nodes";
 
   private final UUID node = UUID.randomUUID();
   private static final System.Logger LOG = System.getLogger(CaspianRegionFactory.class.getName());
@@ -56,6 +57,9 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   private volatile CacheManager cacheManager;
   private volatile ClusterClock clock;
   private volatile ScheduledExecutorService debtCollector;
+  /** Null when {@link CaspianSettings#NODE_TIMEOUT} is 0. */
+  private volatile NodeLiveness liveness;
+  private volatile ScheduledExecutorService heartbeat;
   private volatile TimestampsStore timestamps;
   /** Null when completions run in the caller ({@link CaspianSettings#ASYNC_COMPLETION} false). */
   private volatile CompletionQueue completions;
@@ -108,8 +112,71 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     // an eviction owed after a memcached failure is retried here too, not only on the region's next use
     collector.scheduleWithFixedDelay(this::settleDebts, 1, 1, TimeUnit.SECONDS);
     this.debtCollector = collector;
+    startHeartbeat();
     this.completions = settings.asyncCompletion()
         ? new CompletionQueue(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()))) : null;
+  }
+
+  /**
+   * Heartbeats on a thread of their own: an owed eviction retried against an unreachable server may block the
+   * collector for a while, and a late heartbeat makes this node renew its identity for nothing.
+   */
+  private void startHeartbeat() {
+    java.time.Duration timeout = settings.nodeTimeout();
+    if (timeout.isZero()) {
+      return;
+    }
+    // the promise must be there while any lease of this node could count: node timeout + lock timeout, and a minute
+    java.time.Duration keep = timeout.plus(settings.lockTimeout()).plusSeconds(60);
+    NodeLiveness nodes = new NodeLiveness(cache(NODES_CACHE, keep), clock, timeout);
+    ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "caspian-heartbeat");
+      thread.setDaemon(true);
+      return thread;
+    });
+    long every = Math.max(1, NodeLiveness.interval(timeout).toMillis());
+    beat.scheduleAtFixedRate(nodes::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+    this.liveness = nodes;
+    this.heartbeat = beat;
+  }
+
+  /** See {@link TimestampsStore#handOver}. */
+  void handOverWriter(String space, LockId from, LockId to) {
+    TimestampsStore store = timestamps;
+    if (store != null) {
+      store.handOver(space, from, to);
+    }
+  }
+
+  /** This node's heartbeat and what it knows of the others'; null when heartbeats are off. */
+  NodeLiveness liveness() {
+    return liveness;
+  }
+
+  /** Test hook: stops this node's heartbeats without the clean-stop record, as a crash or a pause would. */
+  void silenceHeartbeat() {
+    ScheduledExecutorService beat = heartbeat;
+    if (beat != null) {
+      beat.shutdownNow();
+    }
+  }
+
+  /**
+   * Times this node found its own heartbeat older than half the node timeout (a long pause, memcached out of reach)
+   * and went on under a new identity, locking again what its transactions in flight held under the old one.
+   */
+  public long getNodeIdentityRenewalCount() {
+    NodeLiveness nodes = liveness;
+    return nodes == null ? 0 : nodes.identityChanges();
+  }
+
+  /**
+   * Loads cached over a soft lock because its holders' nodes had ended (renewed no heartbeat within the node
+   * timeout), instead of refused until the lock timeout.
+   */
+  public long getEndedNodeLockCount() {
+    NodeLiveness nodes = liveness;
+    return nodes == null ? 0 : nodes.endedLeaseCount();
   }
 
   /**
@@ -188,6 +255,16 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     ScheduledExecutorService collector = debtCollector;
     if (collector != null) {
       collector.shutdownNow();
+    }
+    ScheduledExecutorService beat = heartbeat;
+    if (beat != null) {
+      beat.shutdownNow();
+      heartbeat = null;
+    }
+    NodeLiveness nodes = liveness;
+    if (nodes != null) {
+      nodes.stop(); // the completions have drained: no lease of ours is left to honour
+      liveness = null;
     }
     CacheManager manager = cacheManager;
     if (manager != null) {
@@ -329,7 +406,8 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   }
 
   LockId nextLockId() {
-    return new LockId(node, lockSequence.incrementAndGet());
+    NodeLiveness nodes = liveness;
+    return new LockId(nodes == null ? node : nodes.self(), lockSequence.incrementAndGet());
   }
 
   /** The cluster clock as it stands: Hibernate's caching timestamp of a transaction. */
@@ -389,7 +467,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   protected StorageAccess createTimestampsRegionStorageAccess(String regionName, SessionFactoryImplementor factory) {
     TimestampsStore store = new TimestampsStore(
         cache(qualify(regionName), Duration.ZERO), clock, lockTimeoutTicks(), this::evictQueryResults,
-        (space, work) -> complete(regionName, space, work), space -> settle(regionName, space));
+        (space, work) -> complete(regionName, space, work), space -> settle(regionName, space), this::liveness);
     timestamps = store;
     return store;
   }

@@ -67,7 +67,8 @@ public record CaspianSettings(
     Duration clockMaxSkew,
     boolean asyncCompletion,
     Map<String, String> transportSettings,
-    Map<String, String> tls) {
+    Map<String, String> tls,
+    Duration nodeTimeout) {
 
   public static final String PREFIX = "hibernate.cache.caspian.";
   public static final String SERVERS = PREFIX + "servers";
@@ -78,6 +79,11 @@ public record CaspianSettings(
   public static final String EXPIRY = PREFIX + "expiry";
   public static final String REGION_PREFIX = PREFIX + "region.";
   public static final String LOCK_TIMEOUT = PREFIX + "lock_timeout";
+  /**
+   * Seconds after its last heartbeat at which a node counts as ended, its soft locks and table leases with it
+   * (0: no heartbeats; a crashed node's locks then last {@value #LOCK_TIMEOUT}). See {@link NodeLiveness}.
+   */
+  public static final String NODE_TIMEOUT = PREFIX + "node_timeout";
   public static final String SERIALIZATION_ALLOW = PREFIX + "serialization.allow";
   public static final String CLOCK_MAX_LAG = PREFIX + "clock.max_lag";
   public static final String CLOCK_MAX_SKEW = PREFIX + "clock.max_skew";
@@ -137,6 +143,7 @@ public record CaspianSettings(
     Objects.requireNonNull(timeout);
     Objects.requireNonNull(defaultExpiry);
     Objects.requireNonNull(lockTimeout);
+    Objects.requireNonNull(nodeTimeout);
   }
 
   /** Parses Hibernate's configuration values; every problem is a {@link CacheException} naming the setting. */
@@ -174,8 +181,10 @@ public record CaspianSettings(
         Duration.ofMillis(nonNegativeLong(config, CLOCK_MAX_SKEW, 1000)),
         bool(config, ASYNC_COMPLETION, true),
         transportSettings(config),
-        tls(config));
+        tls(config),
+        Duration.ofSeconds(nonNegativeLong(config, NODE_TIMEOUT, 10)));
     settings.checkExpiriesOutliveLocks();
+    settings.checkNodeTimeout();
     return settings;
   }
 
@@ -263,6 +272,17 @@ public record CaspianSettings(
     regionExpiry.forEach((region, expiry) -> check(REGION_PREFIX + region + ".expiry", expiry));
   }
 
+  /**
+   * A node trusts its own heartbeat for half the node timeout while the others judge it by their clocks, which may
+   * run ahead of its own by up to the clock skew: below twice the skew a live node could be judged ended.
+   */
+  private void checkNodeTimeout() {
+    if (!nodeTimeout.isZero() && nodeTimeout.compareTo(clockMaxSkew.multipliedBy(4)) < 0) {
+      throw new CacheException(NODE_TIMEOUT + " (" + nodeTimeout.toSeconds() + "s) must be 0 (no heartbeats) or at"
+          + " least 4 x " + CLOCK_MAX_SKEW + " (" + clockMaxSkew.toMillis() + " ms)");
+    }
+  }
+
   private void check(String key, Duration expiry) {
     if (!expiry.isZero() && expiry.compareTo(lockTimeout) < 0) {
       throw new CacheException(key + " (" + expiry.toSeconds() + "s) must be 0 (none) or at least "
@@ -307,7 +327,7 @@ public record CaspianSettings(
     // never print the password
     return "CaspianSettings[servers=" + servers + ", namespace=" + namespace + ", timeout=" + timeout
         + ", sasl=" + (saslUsername != null) + ", defaultExpiry=" + defaultExpiry + ", regionExpiry=" + regionExpiry
-        + ", lockTimeout=" + lockTimeout + ", tls=" + !tls.isEmpty() + "]";
+        + ", lockTimeout=" + lockTimeout + ", nodeTimeout=" + nodeTimeout + ", tls=" + !tls.isEmpty() + "]";
   }
 
   private static String string(Map<String, ?> config, String key) {

@@ -2,7 +2,7 @@ package io.caspian.hibernate;
 
 import java.util.HashSet;
 import java.util.Set;
-import org.hibernate.cache.spi.AbstractCacheTransactionSynchronization;
+import org.hibernate.cache.spi.CacheTransactionSynchronization;
 
 /**
  * Per-session caching context. Besides the caching timestamp (read from the {@link ClusterClock}), it remembers
@@ -13,18 +13,33 @@ import org.hibernate.cache.spi.AbstractCacheTransactionSynchronization;
  * flush) leaves its lock behind, and the key uncacheable until the lock times out. Those are released when the
  * transaction completes, after Hibernate's own completion work.
  */
-public final class CaspianTransactionSynchronization extends AbstractCacheTransactionSynchronization {
+public final class CaspianTransactionSynchronization implements CacheTransactionSynchronization {
   private final Set<String> countedSpaces = new HashSet<>();
   private final CaspianRegionFactory regionFactory;
   private LockId writerId;
   private java.util.Map<LockId, Held> held;
+  /** Locks taken again before the commit under a new identity (see {@link #transactionCompleting}). */
+  private java.util.Map<LockId, Held> relocked;
 
   /** A soft lock taken and not yet handed back, and the access that can release it. */
   private record Held(CaspianReadWriteAccess access, Object key) {}
 
+  /** The caching timestamp: taken when the session opens, again when a transaction begins (as Hibernate's own). */
+  private long cachingTimestamp;
+
   public CaspianTransactionSynchronization(CaspianRegionFactory regionFactory) {
-    super(regionFactory);
     this.regionFactory = regionFactory;
+    this.cachingTimestamp = regionFactory.nextTimestamp();
+  }
+
+  @Override
+  public long getCachingTimestamp() {
+    return cachingTimestamp;
+  }
+
+  @Override
+  public void transactionJoined() {
+    cachingTimestamp = regionFactory.nextTimestamp();
   }
 
   /** The session's Caspian caching context, or null (no session, or another region factory's). */
@@ -61,9 +76,44 @@ public final class CaspianTransactionSynchronization extends AbstractCacheTransa
     }
   }
 
+  /**
+   * Before the commit: if this node gave up the identity its locks and table leases were taken under (its heartbeat
+   * went silent past half the node timeout, see {@link NodeLiveness}), other nodes may count them as ended and cache
+   * loads of the rows this transaction is about to commit. Lock those keys and tables again under the new identity
+   * first; the new locks are released once the transaction completes.
+   */
+  @Override
+  public void transactionCompleting() {
+    NodeLiveness liveness = regionFactory.liveness();
+    if (liveness == null) {
+      return;
+    }
+    if (held != null) {
+      held.forEach((lock, h) -> {
+        if (liveness.mayHaveEnded(lock.node())) {
+          if (relocked == null) {
+            relocked = new java.util.HashMap<>();
+          }
+          relocked.put(h.access().relock(h.key()), h);
+        }
+      });
+    }
+    if (writerId != null && !countedSpaces.isEmpty() && liveness.mayHaveEnded(writerId.node())) {
+      LockId old = writerId;
+      writerId = regionFactory.nextLockId();
+      for (String space : countedSpaces) {
+        regionFactory.handOverWriter(space, old, writerId);
+      }
+    }
+  }
+
   @Override
   public void transactionCompleted(boolean successful) {
-    super.transactionCompleted(successful);
+    if (relocked != null) {
+      java.util.Map<LockId, Held> again = relocked;
+      relocked = null;
+      again.forEach((lock, h) -> h.access().releaseRelocked(h.key(), lock));
+    }
     if (held == null || held.isEmpty()) {
       return;
     }

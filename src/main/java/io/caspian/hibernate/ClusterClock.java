@@ -208,6 +208,11 @@ public final class ClusterClock {
     }
   }
 
+  /** The highest clock value this JVM has seen (no round trip). */
+  long seen() {
+    return lastSeen.get();
+  }
+
   /** For deadlines only: the later of local wall time and the cluster time seen. Skew makes a deadline early, never late. */
   public long now() {
     return Math.max(lastSeen.get(), localTicks());

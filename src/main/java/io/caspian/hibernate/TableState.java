@@ -51,6 +51,17 @@ public record TableState(int writers, long writersDeadline, long lastCommit, Lis
     return new TableState(s.liveLegacyWriters(now), s.writersDeadline, s.lastCommitSeenAt(now), next);
   }
 
+  /**
+   * The transaction holding lease {@code from} goes on under {@code to} (its node renewed its identity, see
+   * NodeLiveness): the new lease replaces the old one, so the table stays written until that transaction ends.
+   */
+  public static TableState handOver(TableState old, LockId from, LockId to, long deadline, long now) {
+    TableState s = beginWrite(old, to, deadline, now);
+    List<SoftLockState.Lease> leases = new ArrayList<>(s.leases);
+    leases.removeIf(lease -> lease.id().equals(from));
+    return new TableState(s.writers, s.writersDeadline, s.lastCommit, leases);
+  }
+
   /** invalidate after the transaction {@code writer} did pre-invalidate this table. */
   public static TableState endWrite(TableState old, LockId writer, long commitStamp, long now) {
     TableState s = old == null ? EMPTY : old;

@@ -19,6 +19,7 @@ public final class TimestampsStore implements StorageAccess {
   private final Runnable onLostCommit;
   private final java.util.function.BiConsumer<String, Runnable> afterCommit;
   private final java.util.function.Consumer<String> settle;
+  private final java.util.function.Supplier<NodeLiveness> liveness;
   /** The cache as a Caspian cache, for the stamp and the state read in one round trip; null when it is not one. */
   private final io.caspian.jcache.ServerAwareCache<Object, Object> servers;
 
@@ -27,7 +28,7 @@ public final class TimestampsStore implements StorageAccess {
    *                     be served once the table's writer count times out, so the query-results region is emptied
    */
   public TimestampsStore(Cache<Object, Object> cache, ClusterClock clock, long writerTimeoutTicks, Runnable onLostCommit) {
-    this(cache, clock, writerTimeoutTicks, onLostCommit, (space, work) -> work.run(), space -> { });
+    this(cache, clock, writerTimeoutTicks, onLostCommit, (space, work) -> work.run(), space -> { }, () -> null);
   }
 
   /**
@@ -35,7 +36,9 @@ public final class TimestampsStore implements StorageAccess {
    *     until they land, so they may run after the transaction has returned (see {@link CompletionQueue})
    */
   TimestampsStore(Cache<Object, Object> cache, ClusterClock clock, long writerTimeoutTicks, Runnable onLostCommit,
-      java.util.function.BiConsumer<String, Runnable> afterCommit, java.util.function.Consumer<String> settle) {
+      java.util.function.BiConsumer<String, Runnable> afterCommit, java.util.function.Consumer<String> settle,
+      java.util.function.Supplier<NodeLiveness> liveness) {
+    this.liveness = liveness;
     this.afterCommit = afterCommit;
     this.settle = settle;
     this.cache = cache;
@@ -55,10 +58,47 @@ public final class TimestampsStore implements StorageAccess {
         // lost (LRU, restart) or never written: record it as written now, unless another node just did
         state = cache.invoke(key, new CreateIfAbsent(clock.advance()));
       }
-      return ((TableState) state).lastUpdateSeenBy(clock.now());
+      long now = clock.now();
+      TableState table = withoutEnded((TableState) state, now);
+      Long lastUpdate = table.lastUpdateSeenBy(now);
+      if (lastUpdate != null && lastUpdate != Long.MAX_VALUE && lastUpdate > table.lastCommit()
+          && lastUpdate >= clock.seen()) {
+        // a writer presumed dead counts as committed at its deadline, a moment on a clock that may stand still in a
+        // quiet cluster (only commits move it): no transaction could start after it. Move the clock
+        advanceQuietly();
+      }
+      return lastUpdate;
     } catch (CacheException | ClassCastException e) {
       return Long.MAX_VALUE; // unknown: treat every cached result over this table as stale
     }
+  }
+
+  private void advanceQuietly() {
+    try {
+      clock.advance();
+      clock.forgetSeen();
+    } catch (CacheException | ClassCastException e) {
+      // only a later cache hit is lost
+    }
+  }
+
+  /**
+   * The state with the writer leases of ended nodes cut at their end (a crashed node's lease then counts as a commit
+   * at that moment instead of keeping the table's query results uncacheable until its lock timeout); asks memcached
+   * about the nodes of live leases only while their promise is unknown or has run out.
+   */
+  private TableState withoutEnded(TableState state, long now) {
+    NodeLiveness nodes = liveness.get();
+    if (nodes == null || state.leases().isEmpty()) {
+      return state;
+    }
+    java.util.List<java.util.UUID> writers = new java.util.ArrayList<>();
+    for (SoftLockState.Lease lease : state.leases()) {
+      if (!lease.isExpiredAt(now)) {
+        writers.add(lease.id().node());
+      }
+    }
+    return writers.isEmpty() ? state : nodes.check(writers).applyTo(state);
   }
 
   /**
@@ -145,11 +185,23 @@ public final class TimestampsStore implements StorageAccess {
     }
   }
 
+  /** The writer lease {@code from} of a transaction in flight becomes {@code to} (see {@link TableState#handOver}). */
+  void handOver(String space, LockId from, LockId to) {
+    long now = clock.now();
+    apply(space, new Change(Change.HAND_OVER, now + writerTimeoutTicks, now, to, from));
+  }
+
   /** The atomic step on one table's state. */
-  private record Change(int kind, long stamp, long now, LockId writer) implements EntryProcessor<Object, Object, Object>, Serializable {
+  private record Change(int kind, long stamp, long now, LockId writer, LockId previous)
+      implements EntryProcessor<Object, Object, Object>, Serializable {
     static final int BEGIN = 0;
     static final int END = 1;
     static final int COMMIT_ONLY = 2;
+    static final int HAND_OVER = 3;
+
+    Change(int kind, long stamp, long now, LockId writer) {
+      this(kind, stamp, now, writer, null);
+    }
 
     @Override
     public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
@@ -157,6 +209,7 @@ public final class TimestampsStore implements StorageAccess {
       TableState next = switch (kind) {
         case BEGIN -> TableState.beginWrite(old, writer, stamp, now);
         case END -> TableState.endWrite(old, writer, stamp, now);
+        case HAND_OVER -> TableState.handOver(old, previous, writer, stamp, now);
         default -> TableState.commitOnly(old, stamp);
       };
       entry.setValue(next);

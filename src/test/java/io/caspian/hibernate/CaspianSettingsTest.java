@@ -71,6 +71,17 @@ class CaspianSettingsTest {
   }
 
   @Test
+  void theNodeTimeoutDefaultsToTenSecondsAndMustOutlastTheClockSkew() {
+    assertEquals(Duration.ofSeconds(10), CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1")).nodeTimeout());
+    assertEquals(Duration.ZERO, CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1",
+        CaspianSettings.NODE_TIMEOUT, "0")).nodeTimeout(), "0 turns heartbeats off");
+    assertMessage("at least 4 x " + CaspianSettings.CLOCK_MAX_SKEW,
+        config(CaspianSettings.SERVERS, "a:1", CaspianSettings.NODE_TIMEOUT, "3"));
+    assertEquals(Duration.ofSeconds(2), CaspianSettings.from(config(CaspianSettings.SERVERS, "a:1",
+        CaspianSettings.NODE_TIMEOUT, "2", CaspianSettings.CLOCK_MAX_SKEW, "500")).nodeTimeout());
+  }
+
+  @Test
   void serversAreRequiredAndValidated() {
     assertMessage(CaspianSettings.SERVERS + " is required", config());
     assertMessage("not host:port", config(CaspianSettings.SERVERS, "localhost"));
