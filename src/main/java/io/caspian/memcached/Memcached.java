@@ -231,9 +231,11 @@ public final class Memcached implements AutoCloseable {
 
   private Map<List<String>, BulkFuture<Map<String, byte[]>>> issueBulk(Collection<String> keys,
       java.util.Set<String> unreachable) {
-    Map<net.spy.memcached.MemcachedNode, List<String>> byServer = new java.util.LinkedHashMap<>();
+    // by address, not by node: the locator's read-only copy wraps each point of the ring in a node object of its own,
+    // so grouping by node sent one request per key
+    Map<java.net.SocketAddress, List<String>> byServer = new java.util.LinkedHashMap<>();
     for (String key : keys) {
-      byServer.computeIfAbsent(locator.getPrimary(key), n -> new java.util.ArrayList<>()).add(key);
+      byServer.computeIfAbsent(serverOf(key), n -> new java.util.ArrayList<>()).add(key);
     }
     Map<List<String>, BulkFuture<Map<String, byte[]>>> futures = new java.util.LinkedHashMap<>();
     for (List<String> group : byServer.values()) {
