@@ -44,7 +44,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   @Override
   public Object get(SharedSessionContractImplementor session, Object key) {
     factory().settle(store.name(), key);
-    return store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key))));
+    return store.counted(store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key)))));
   }
 
   @Override
@@ -68,7 +68,9 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
         old instanceof CachedItem item && MappedValue.isForeign(key, item.value())
             ? ReadWriteTransitions.replaceForeign(item, stored, version, txTimestamp, order)
             : ReadWriteTransitions.putFromLoad(old, stored, version, txTimestamp, now, minimalPut, order)))));
-    if (!cached) {
+    if (cached) {
+      store.countPut();
+    } else {
       // the refusal may be our lagging timestamp's (a commit or eviction after it): the next transaction reads the
       // clock, so that loads are cached again from then on instead of after the next chance refresh
       factory().clock().forgetSeen();
@@ -125,6 +127,8 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   public void remove(SharedSessionContractImplementor session, Object key) {
     if (store.transition(key, step(ReadWriteTransitions::remove)) == null) {
       store.invalidationLost();
+    } else {
+      store.countRemoval();
     }
   }
 
@@ -191,7 +195,11 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     if (completesLock && lockGone[0]) {
       factory().recordLostLock(store.name(), key);
     }
-    return Boolean.TRUE.equals(outcome.answer());
+    boolean published = Boolean.TRUE.equals(outcome.answer());
+    if (published) {
+      store.countPut();
+    }
+    return published;
   }
 
   /**
