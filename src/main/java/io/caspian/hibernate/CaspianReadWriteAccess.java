@@ -44,7 +44,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   @Override
   public Object get(SharedSessionContractImplementor session, Object key) {
     factory().settle(store.name(), key);
-    return store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key))));
+    return store.counted(store.readableValue(key, ReadWriteTransitions.read(asState(store.read(key)))));
   }
 
   @Override
@@ -83,7 +83,9 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
         liveness.countEndedLeases();
       }
     }
-    if (!cached) {
+    if (cached) {
+      store.countPut();
+    } else {
       if (ended.applyTo(asState(seen[0])) instanceof SoftLockState lock && lock.isHeld()
           && lock.isExpiredAt(factory().clock().now()) && txTimestamp < lock.releasedAt()) {
         // its holders are presumed dead since a moment our transaction started before, on a clock that may stand
@@ -201,6 +203,8 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   public void remove(SharedSessionContractImplementor session, Object key) {
     if (store.transition(key, step(ReadWriteTransitions::remove)) == null) {
       store.invalidationLost();
+    } else {
+      store.countRemoval();
     }
   }
 
@@ -267,7 +271,11 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     if (completesLock && lockGone[0]) {
       factory().recordLostLock(store.name(), key);
     }
-    return Boolean.TRUE.equals(outcome.answer());
+    boolean published = Boolean.TRUE.equals(outcome.answer());
+    if (published) {
+      store.countPut();
+    }
+    return published;
   }
 
   /**

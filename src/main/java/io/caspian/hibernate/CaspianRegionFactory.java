@@ -272,6 +272,7 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     }
     stores.clear();
     queryStores.clear();
+    regionWatchers.clear();
     cacheManager = null;
     debtCollector = null;
   }
@@ -383,9 +384,18 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
    * manager is not Caspian's own.
    */
   public io.caspian.memcached.TransportStats transportStats() {
+    io.caspian.memcached.Memcached memcached = memcached();
+    return memcached == null ? null : memcached.stats();
+  }
+
+  /**
+   * The memcached client of this factory's CacheManager (its {@code settings()} name the servers really used); null
+   * before start or when the cache manager is not Caspian's own.
+   */
+  public io.caspian.memcached.Memcached memcached() {
     CacheManager manager = cacheManager;
     try {
-      return manager == null ? null : manager.unwrap(io.caspian.memcached.Memcached.class).stats();
+      return manager == null ? null : manager.unwrap(io.caspian.memcached.Memcached.class);
     } catch (IllegalArgumentException notCaspian) {
       return null;
     }
@@ -513,8 +523,25 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
   private RegionStore store(String cacheName, String settingsName) {
     RegionStore store = new RegionStore(cacheName, cache(cacheName, settings.expiryOf(settingsName)), clock);
     store.ensureEpoch();
-    stores.add(store);
+    synchronized (regionWatchers) {
+      stores.add(store);
+      regionWatchers.forEach(watcher -> watcher.accept(store));
+    }
     return store;
+  }
+
+  private final List<java.util.function.Consumer<? super RegionStore>> regionWatchers = new CopyOnWriteArrayList<>();
+
+  /**
+   * Calls {@code watcher} with every region of this factory now (domain data and query-results regions; not the
+   * update-timestamps region) and with each region created later (Hibernate creates a named query-results region on
+   * its first use), once per region, e.g. to bind meters over {@link RegionStore#hits()} and the like.
+   */
+  public void forEachRegion(java.util.function.Consumer<? super RegionStore> watcher) {
+    synchronized (regionWatchers) {
+      regionWatchers.add(watcher);
+      stores.forEach(watcher);
+    }
   }
 
   private Cache<Object, Object> cache(String name, Duration expiry) {

@@ -36,6 +36,11 @@ public final class RegionStore implements DomainDataStorageAccess {
   private final RegionEpoch epoch;
   private volatile boolean owesEviction;
   private final LongAdder mappingMismatches = new LongAdder();
+  // always counted: one uncontended LongAdder add per operation, beside a memcached round trip of tens of microseconds
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder removals = new LongAdder();
   private final AtomicBoolean mismatchLogged = new AtomicBoolean();
 
   public RegionStore(String name, Cache<Object, Object> cache, ClusterClock clock) {
@@ -256,12 +261,52 @@ public final class RegionStore implements DomainDataStorageAccess {
     return mappingMismatches.sum();
   }
 
+  /** Counts a read as Hibernate sees it (a value: a hit; null: a miss) and returns {@code answer}. */
+  Object counted(Object answer) {
+    (answer == null ? misses : hits).increment();
+    return answer;
+  }
+
+  void countPut() {
+    puts.increment();
+  }
+
+  void countRemoval() {
+    removals.increment();
+  }
+
+  /**
+   * Reads of this region by Hibernate, in this JVM, that returned a value. Unlike the JCache statistics of the cache
+   * behind it, which would count the epoch copies each read also fetches and soft-locked entries as hits.
+   */
+  public long hits() {
+    return hits.sum();
+  }
+
+  /** Reads of this region by Hibernate, in this JVM, that returned nothing (absent, locked, evicted, unreachable). */
+  public long misses() {
+    return misses.sum();
+  }
+
+  /**
+   * Values this JVM cached in the region: loads ({@code putFromLoad}) and inserted or updated values published at
+   * completion (also those completed in the background), each counted when it was written.
+   */
+  public long puts() {
+    return puts.sum();
+  }
+
+  /** Keys this JVM removed or evicted one by one (not region evictions). */
+  public long removals() {
+    return removals.sum();
+  }
+
   // ---- DomainDataStorageAccess, for Hibernate's stock access strategies and the query-results region ----
 
   @Override
   public Object getFromCache(Object key, SharedSessionContractImplementor session) {
     Object stored = read(key);
-    return stored instanceof SoftLockState ? null : readableValue(key, stored); // a tombstone of an eviction
+    return counted(stored instanceof SoftLockState ? null : readableValue(key, stored)); // a tombstone: a miss
   }
 
   /**
@@ -278,6 +323,8 @@ public final class RegionStore implements DomainDataStorageAccess {
     if (outcome != null && Boolean.FALSE.equals(outcome.answer())) {
       // perhaps refused for our lagging timestamp: the next transaction reads the clock (as READ_WRITE loads do)
       clock.forgetSeen();
+    } else if (outcome != null) {
+      countPut();
     }
   }
 
@@ -320,6 +367,8 @@ public final class RegionStore implements DomainDataStorageAccess {
     if (outcome == null) {
       // without the stamp or the transition the key may keep a value older than the eviction: evict the region
       invalidationLost();
+    } else {
+      countRemoval();
     }
   }
 

@@ -37,4 +37,7 @@ public interface CaspianCacheStatisticsMXBean extends CacheStatisticsMXBean {
 
   /** Operations that failed because memcached was down or too slow. */
   long getTransportFailures();
+
+  /** The part of {@link #getTransportFailures()} that timed out (memcached did not answer within the timeout). */
+  long getTransportTimeouts();
 }

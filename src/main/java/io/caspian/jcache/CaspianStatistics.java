@@ -194,4 +194,9 @@ final class CaspianStatistics implements CaspianCacheStatisticsMXBean {
   public long getTransportFailures() {
     return transport.failures();
   }
+
+  @Override
+  public long getTransportTimeouts() {
+    return transport.timeouts();
+  }
 }

@@ -39,6 +39,8 @@ public final class Memcached implements AutoCloseable {
    * cache hit's CPU when called per key); the ring of a fixed server list never changes, so one copy serves.
    */
   private final net.spy.memcached.NodeLocator locator;
+  /** The pool's only server, or null when it has several. */
+  private final java.net.SocketAddress singleServer;
   private RestartWatch restartWatch;
   /** The SASL outcome of each server, null without SASL. */
   private final SaslAuthentication sasl;
@@ -61,6 +63,7 @@ public final class Memcached implements AutoCloseable {
     this.locator = client.getNodeLocator();
     this.sasl = client instanceof AuthenticatingClient authenticating ? authenticating.sasl() : null;
     servers().forEach(stats::trackServer);
+    this.singleServer = settings.servers().size() == 1 ? servers().get(0) : null;
     awaitConnections();
   }
 
@@ -180,10 +183,15 @@ public final class Memcached implements AutoCloseable {
     if (sasl != null && sasl.anyRefused()) {
       keys.forEach(this::refuseIfUnauthenticated);
     }
+    long start = System.nanoTime();
     BulkFuture<Map<String, byte[]>> future = issue(() -> client.asyncGetBulk(keys, transcoder), "bulk get");
     countRoundTrip();
     try {
       Map<String, byte[]> result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      if (singleServer != null) {
+        // with several servers, which ones spymemcached asked is not exposed: finding out would hash every key again
+        stats.recordWait(singleServer, System.nanoTime() - start);
+      }
       OperationStatus status = future.getStatus();
       if (status != null && !status.isSuccess() && status.getStatusCode() != StatusCode.ERR_NOT_FOUND) {
         stats.failures.increment();
@@ -223,42 +231,57 @@ public final class Memcached implements AutoCloseable {
       Map<String, byte[]> othersFound) {
     countRoundTrip();
     Future<CASValue<byte[]>> gets = issue(() -> client.asyncGets(key, transcoder), key);
-    Map<List<String>, BulkFuture<Map<String, byte[]>>> bulk = issueBulk(others, unreachable);
+    List<Group> bulk = issueBulk(others, unreachable);
     othersFound.putAll(checked(collectBulk(bulk, unreachable)));
     CASValue<byte[]> value = awaitUncounted(gets, key);
     return value == null ? null : new Versioned(checked(key, value.getValue()), value.getCas());
   }
 
-  private Map<List<String>, BulkFuture<Map<String, byte[]>>> issueBulk(Collection<String> keys,
+  /** The keys of a multi-get that one server holds, when they were asked for, and its answer to come. */
+  private record Group(java.net.SocketAddress server, List<String> keys, long issuedAt,
+      BulkFuture<Map<String, byte[]>> future) {
+  }
+
+  private List<Group> issueBulk(Collection<String> keys,
       java.util.Set<String> unreachable) {
-    Map<net.spy.memcached.MemcachedNode, List<String>> byServer = new java.util.LinkedHashMap<>();
+    // by address, not by node: the locator's read-only copy wraps each point of the ring in a node object of its own,
+    // so grouping by node sent one request per key
+    Map<java.net.SocketAddress, List<String>> byServer = new java.util.LinkedHashMap<>();
     for (String key : keys) {
-      byServer.computeIfAbsent(locator.getPrimary(key), n -> new java.util.ArrayList<>()).add(key);
+      byServer.computeIfAbsent(serverOf(key), n -> new java.util.ArrayList<>()).add(key);
     }
-    Map<List<String>, BulkFuture<Map<String, byte[]>>> futures = new java.util.LinkedHashMap<>();
-    for (List<String> group : byServer.values()) {
-      if (sasl != null && sasl.anyRefused() && sasl.failure(serverOf(group.get(0))) != null) {
+    List<Group> futures = new java.util.ArrayList<>(byServer.size());
+    byServer.forEach((server, group) -> {
+      if (sasl != null && sasl.anyRefused() && sasl.failure(server) != null) {
         stats.failures.increment();
         unreachable.addAll(group);
-        continue;
+        return;
       }
       try {
-        futures.put(group, client.asyncGetBulk(group, transcoder));
+        long issuedAt = System.nanoTime();
+        futures.add(new Group(server, group, issuedAt, client.asyncGetBulk(group, transcoder)));
       } catch (RuntimeException e) {
         stats.failures.increment();
         unreachable.addAll(group);
       }
-    }
+    });
     return futures;
   }
 
-  private Map<String, byte[]> collectBulk(Map<List<String>, BulkFuture<Map<String, byte[]>>> futures,
+  /**
+   * The answers of a multi-get's servers, taken in turn; each server that answered records one wait (see
+   * {@link TransportStats#serverWaits()}), from its request to the moment its answer was taken.
+   */
+  private Map<String, byte[]> collectBulk(List<Group> futures,
       java.util.Set<String> unreachable) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     Map<String, byte[]> found = new java.util.HashMap<>();
-    futures.forEach((group, future) -> {
+    futures.forEach(asked -> {
+      List<String> group = asked.keys();
+      BulkFuture<Map<String, byte[]>> future = asked.future();
       try {
         Map<String, byte[]> result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        stats.recordWait(asked.server(), System.nanoTime() - asked.issuedAt());
         OperationStatus status = future.getStatus();
         if (status != null && !status.isSuccess() && status.getStatusCode() != StatusCode.ERR_NOT_FOUND) {
           stats.failures.increment();
@@ -274,6 +297,9 @@ public final class Memcached implements AutoCloseable {
         // RuntimeException: a cancelled operation (the server is not connected) or spymemcached's own failures
         future.cancel(true);
         stats.failures.increment();
+        if (isTimeout(e)) {
+          stats.timeouts.increment();
+        }
         unreachable.addAll(group);
       }
     });
@@ -622,6 +648,9 @@ public final class Memcached implements AutoCloseable {
   private MemcachedUnavailableException unavailable(String what, Exception cause) {
     stats.failures.increment();
     Throwable root = cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause;
+    if (isTimeout(root)) {
+      stats.timeouts.increment();
+    }
     if (sasl != null && sasl.anyRefused()) {
       // issued before the refusal was known, or a bulk get: name the refusal rather than a timeout
       String failure = what.equals("bulk get") ? String.join("; ", sasl.failures()) : sasl.failure(serverOf(what));
@@ -635,10 +664,14 @@ public final class Memcached implements AutoCloseable {
       return new MemcachedUnavailableException(away + ": " + what + " failed (" + root + ")" + problems.describe(),
           root);
     }
-    String how = root instanceof TimeoutException || root instanceof net.spy.memcached.OperationTimeoutException
-        ? "timed out after " : "failed within ";
+    String how = isTimeout(root) ? "timed out after " : "failed within ";
     return new MemcachedUnavailableException("memcached " + settings.serverList() + " " + how + timeoutMillis
         + " ms for " + what + ": " + root + problems.describe(), root);
+  }
+
+  private static boolean isTimeout(Throwable failure) {
+    Throwable root = failure instanceof ExecutionException && failure.getCause() != null ? failure.getCause() : failure;
+    return root instanceof TimeoutException || root instanceof net.spy.memcached.OperationTimeoutException;
   }
 
   /**

@@ -13,6 +13,7 @@ public final class TransportStats {
   final LongAdder tampered = new LongAdder();
   final LongAdder failOpen = new LongAdder();
   final LongAdder failures = new LongAdder();
+  final LongAdder timeouts = new LongAdder();
   final LongAdder roundTrips = new LongAdder();
   final LongAdder backgroundRoundTrips = new LongAdder();
   /** Per server: its single-key waits (see {@link #serverWaits()}). */
@@ -20,9 +21,12 @@ public final class TransportStats {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * Per server, the single-key requests waited for and the time waited (read live, for a latency timer per server;
-   * every server of the pool is present from the start). Multi-gets, which ask several servers at once, are counted
-   * in {@link #roundTrips()} only.
+   * Per server, the requests waited for and the time waited (read live, for a latency timer per server; every server
+   * of the pool is present from the start). A single-key request counts once, for its key's server. A multi-get
+   * counts once for every server it asked, timed from the request to the moment its answer was taken (the answers
+   * are taken in turn, so a server that answered while a slower one was awaited is charged up to the slower one's
+   * time) - except {@code getBulk} over a pool of several servers: spymemcached does not tell which servers it asked,
+   * and finding out would hash every key a second time; it counts in {@link #roundTrips()} only.
    */
   public java.util.Map<java.net.SocketAddress, ServerWaits> serverWaits() {
     return java.util.Collections.unmodifiableMap(waits);
@@ -38,7 +42,7 @@ public final class TransportStats {
     waits.computeIfAbsent(server, s -> new ServerWaits());
   }
 
-  /** One server's single-key waits: how many, and the nanoseconds they took in total. */
+  /** One server's waits: how many, and the nanoseconds they took in total. */
   public static final class ServerWaits {
     private final LongAdder count = new LongAdder();
     private final LongAdder nanos = new LongAdder();
@@ -112,6 +116,11 @@ public final class TransportStats {
     return failures.sum();
   }
 
+  /** The part of {@link #failures()} that timed out: the server did not answer within the operation timeout. */
+  public long timeouts() {
+    return timeouts.sum();
+  }
+
   /** Reads answered as misses and writes skipped because a server could not be reached ({@code caspian.fail-open}). */
   public long failOpen() {
     return failOpen.sum();
@@ -133,6 +142,7 @@ public final class TransportStats {
   public String toString() {
     return "TransportStats[casConflicts=" + casConflicts() + ", casRetries=" + casRetries() + ", casGaveUp="
         + casGaveUp() + ", oversized=" + oversized() + ", rejectedClasses=" + rejectedClasses() + ", undecodable="
-         + undecodable() + ", tampered=" + tamperedValues() + ", failures=" + failures() + "]";
+         + undecodable() + ", tampered=" + tamperedValues() + ", failures=" + failures() + ", timeouts=" + timeouts()
+        + ", failOpen=" + failOpen() + "]";
   }
 }

@@ -23,20 +23,26 @@ import javax.cache.CacheManager;
  * Caspian's counters as Micrometer meters, all named {@code caspian.*} (functions over the live counters: nothing is
  * counted twice, and a meter reads 0 until its counter moves).
  *
- * <p>Per memcached client, tagged {@code client} ({@code jcache} or {@code hibernate}), {@code manager} (the
- * CacheManager URI) and {@code namespace}: {@code caspian.round.trips}, {@code caspian.round.trips.background},
- * {@code caspian.cas.conflicts}, {@code caspian.cas.retries}, {@code caspian.cas.gave.up}, {@code
- * caspian.transport.failures}, {@code caspian.values.oversized}, {@code caspian.values.rejected}, {@code
- * caspian.values.undecodable}, {@code caspian.values.tampered}, and the timer {@code caspian.round.trip} with a
- * {@code server} tag (single-key requests; multi-gets count in {@code caspian.round.trips} only).
+ * <p>Per memcached client, tagged {@code client} ({@code jcache} or {@code hibernate}), {@code manager} (the servers
+ * really used and the namespace, as {@code memcached://host:port,.../namespace}) and {@code namespace}: {@code
+ * caspian.round.trips}, {@code caspian.round.trips.background}, {@code caspian.cas.conflicts}, {@code
+ * caspian.cas.retries}, {@code caspian.cas.gave.up}, {@code caspian.transport.failures}, {@code
+ * caspian.transport.timeouts}, {@code caspian.fail.open.skips}, {@code caspian.values.oversized}, {@code
+ * caspian.values.rejected}, {@code caspian.values.undecodable}, {@code caspian.values.tampered}, and the timer {@code
+ * caspian.round.trip} with a {@code server} tag (single-key requests, and multi-gets once per server asked; see
+ * {@link TransportStats#serverWaits()}).
  *
  * <p>Per JCache cache, tagged {@code cache} besides: {@code caspian.cache.hits}, {@code caspian.cache.misses},
- * {@code caspian.cache.puts}, {@code caspian.cache.removals} (they move while the cache's statistics are enabled).
+ * {@code caspian.cache.puts}, {@code caspian.cache.removals}, {@code caspian.cache.evictions} (they move while the
+ * cache's statistics are enabled).
  *
- * <p>Per Hibernate region factory: {@code caspian.hibernate.lost.locks}, {@code caspian.hibernate.server.restarts},
- * {@code caspian.hibernate.mapping.mismatches}.
+ * <p>Per Hibernate region factory: {@code caspian.hibernate.lost.locks}, {@code caspian.hibernate.abandoned.locks},
+ * {@code caspian.hibernate.server.restarts}, {@code caspian.hibernate.mapping.mismatches}; per region, tagged {@code
+ * cache} (the region's name, with its prefix): {@code caspian.cache.hits}, {@code caspian.cache.misses}, {@code
+ * caspian.cache.puts}, {@code caspian.cache.removals}, as Hibernate sees them (always counted).
  *
- * <p>The managers, caches and region factories are those present when {@link #bindTo} runs.
+ * <p>The managers, caches and region factories are those present when {@link #bindTo} runs; a region factory's
+ * regions created later (named query-results regions, on first use) are bound when they are created.
  */
 public final class CaspianMeterBinder implements MeterBinder {
   private static final boolean HIBERNATE = isPresent("io.caspian.hibernate.CaspianRegionFactory")
@@ -79,7 +85,7 @@ public final class CaspianMeterBinder implements MeterBinder {
       } catch (IllegalArgumentException notCaspian) {
         continue;
       }
-      Tags tags = Tags.of("client", "jcache", "manager", manager.getURI().toString(),
+      Tags tags = Tags.of("client", "jcache", "manager", managerTag(manager.getURI(), memcached),
           "namespace", memcached.settings().namespace());
       bindTransport(registry, memcached.stats(), tags);
       for (String name : manager.getCacheNames()) {
@@ -109,6 +115,10 @@ public final class CaspianMeterBinder implements MeterBinder {
         TransportStats::casGaveUp, tags);
     counter(registry, "caspian.transport.failures", "operations that timed out or found a server down", stats,
         TransportStats::failures, tags);
+    counter(registry, "caspian.transport.timeouts", "the part of caspian.transport.failures that timed out", stats,
+        TransportStats::timeouts, tags);
+    counter(registry, "caspian.fail.open.skips", "reads answered as misses and writes skipped because memcached"
+        + " could not be reached (caspian.fail-open)", stats, TransportStats::failOpen, tags);
     counter(registry, "caspian.values.oversized", "values not cached because they exceed the item size", stats,
         TransportStats::oversized, tags);
     counter(registry, "caspian.values.rejected", "stored values read as misses: class not in the allow-list", stats,
@@ -120,7 +130,8 @@ public final class CaspianMeterBinder implements MeterBinder {
     stats.serverWaits().forEach((server, waits) ->
         FunctionTimer.builder("caspian.round.trip", waits, TransportStats.ServerWaits::count,
                 TransportStats.ServerWaits::totalNanos, TimeUnit.NANOSECONDS)
-            .description("single-key requests to one memcached server, and the time waited for them")
+            .description("requests to one memcached server (a multi-get: one per server asked), and the time waited"
+                + " for them")
             .tags(tags.and("server", describe(server)))
             .register(registry));
   }
@@ -134,6 +145,20 @@ public final class CaspianMeterBinder implements MeterBinder {
         CaspianCacheStatisticsMXBean::getCachePuts, tags);
     counter(registry, "caspian.cache.removals", "entries removed", statistics,
         CaspianCacheStatisticsMXBean::getCacheRemovals, tags);
+    counter(registry, "caspian.cache.evictions", "entries found expired", statistics,
+        CaspianCacheStatisticsMXBean::getCacheEvictions, tags);
+  }
+
+  /**
+   * The {@code manager} tag: the servers the client really uses and its namespace, as a {@code memcached://} URI
+   * (plus the manager URI's query, which tells apart managers of one pool and namespace). The manager's own URI may
+   * name other servers: the default URI names the {@code caspian.memcached.servers} system property or environment
+   * variable, and explicit properties (Spring's {@code application.properties}) win over it.
+   */
+  static String managerTag(java.net.URI managerUri, Memcached memcached) {
+    String query = managerUri == null ? null : managerUri.getRawQuery();
+    return "memcached://" + memcached.settings().serverList() + "/" + memcached.settings().namespace()
+        + (query == null ? "" : "?" + query);
   }
 
   static <T> void counter(MeterRegistry registry, String name, String description, T source,

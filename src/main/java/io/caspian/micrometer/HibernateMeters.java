@@ -1,7 +1,8 @@
 package io.caspian.micrometer;
 
 import io.caspian.hibernate.CaspianRegionFactory;
-import io.caspian.memcached.TransportStats;
+import io.caspian.hibernate.RegionStore;
+import io.caspian.memcached.Memcached;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
@@ -13,17 +14,43 @@ final class HibernateMeters {
     if (!(candidate instanceof CaspianRegionFactory factory) || factory.settings() == null) {
       return;
     }
-    TransportStats stats = factory.transportStats();
+    Memcached memcached = factory.memcached();
     String namespace = factory.settings().namespace();
-    Tags tags = Tags.of("client", "hibernate", "manager", factory.cacheManagerUri(), "namespace", namespace);
-    if (stats != null) {
-      CaspianMeterBinder.bindTransport(registry, stats, tags);
+    String manager = memcached == null ? factory.cacheManagerUri()
+        : CaspianMeterBinder.managerTag(java.net.URI.create(factory.cacheManagerUri()), memcached);
+    if (manager == null) {
+      return; // stopped meanwhile
+    }
+    Tags tags = Tags.of("client", "hibernate", "manager", manager, "namespace", namespace);
+    if (memcached != null) {
+      CaspianMeterBinder.bindTransport(registry, memcached.stats(), tags);
     }
     CaspianMeterBinder.counter(registry, "caspian.hibernate.lost.locks", "soft locks found gone at completion",
         factory, CaspianRegionFactory::getLostLockCount, tags);
+    CaspianMeterBinder.counter(registry, "caspian.hibernate.abandoned.locks", "soft locks Hibernate never handed back"
+        + " (a failed flush), released at their transaction's completion", factory,
+        CaspianRegionFactory::getAbandonedLockCount, tags);
+    CaspianMeterBinder.counter(registry, "caspian.hibernate.ended.node.locks", "loads cached over soft locks of nodes"
+        + " whose heartbeat lapsed (crashed), instead of refused until the lock timeout", factory,
+        CaspianRegionFactory::getEndedNodeLockCount, tags);
+    CaspianMeterBinder.counter(registry, "caspian.hibernate.node.identity.renewals", "times this node found its own"
+        + " heartbeat older than half the node timeout (a pause) and went on under a new identity", factory,
+        CaspianRegionFactory::getNodeIdentityRenewalCount, tags);
     CaspianMeterBinder.counter(registry, "caspian.hibernate.server.restarts", "times a memcached server came back or"
         + " forgot what it held (every region evicted)", factory, CaspianRegionFactory::getServerRestartCount, tags);
     CaspianMeterBinder.counter(registry, "caspian.hibernate.mapping.mismatches", "entries cached by another mapping"
         + " of the same entity, read as misses", factory, CaspianRegionFactory::getMappingMismatchCount, tags);
+    // regions created later (a named query-results region on its first use) are bound when they are created
+    factory.forEachRegion(region -> bindRegion(registry, region, tags.and("cache", region.name())));
+  }
+
+  private static void bindRegion(MeterRegistry registry, RegionStore region, Tags tags) {
+    CaspianMeterBinder.counter(registry, "caspian.cache.hits", "reads that found an entry", region,
+        RegionStore::hits, tags);
+    CaspianMeterBinder.counter(registry, "caspian.cache.misses", "reads that found none", region,
+        RegionStore::misses, tags);
+    CaspianMeterBinder.counter(registry, "caspian.cache.puts", "entries written", region, RegionStore::puts, tags);
+    CaspianMeterBinder.counter(registry, "caspian.cache.removals", "entries removed", region,
+        RegionStore::removals, tags);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.caspian.jcache.CaspianCacheManager;
 import io.caspian.jcache.CaspianCachingProvider;
 import io.caspian.testing.MemcachedExtension;
+import io.caspian.testing.MemcachedProcess;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.ArrayList;
@@ -140,6 +141,40 @@ class SpringCacheTest {
   }
 
   @Test
+  void theManagerTagNamesTheServersReallyUsed() {
+    // no spring.cache.jcache.config: the manager's URI is the default one, which does not name these servers
+    String namespace = "spring-tag-" + System.nanoTime();
+    try (ConfigurableApplicationContext context = start(
+        "caspian.memcached.servers=" + memcached.addresses(), "caspian.namespace=" + namespace)) {
+      javax.cache.CacheManager jcache = context.getBean(javax.cache.CacheManager.class);
+      assertTrue(!jcache.getURI().toString().contains(memcached.addresses()), jcache.getURI().toString());
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertEquals("memcached://" + memcached.addresses() + "/" + namespace, registry.get("caspian.round.trips")
+          .tag("client", "jcache").functionCounter().getId().getTag("manager"));
+      assertEquals("memcached://" + memcached.addresses() + "/" + namespace, registry.get("caspian.cache.hits")
+          .tags("client", "jcache", "cache", "books").functionCounter().getId().getTag("manager"));
+    }
+  }
+
+  @Test
+  void failOpenSkipsAreAMeter() {
+    try (ConfigurableApplicationContext context = start(
+        "caspian.memcached.servers=" + memcached.addresses(), "caspian.namespace=spring-fail-open",
+        "caspian.fail-open=true", "caspian.memcached.timeout=300")) {
+      Books books = context.getBean(Books.class);
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertEquals(0.0, registry.get("caspian.fail.open.skips").tag("client", "jcache").functionCounter().count());
+      memcached.servers().forEach(MemcachedProcess::kill); // the extension starts them again after the test
+      assertEquals("title of isbn-down", books.title("isbn-down"));
+      assertEquals(1, books.calls());
+      assertEquals(2.0, registry.get("caspian.fail.open.skips").tag("client", "jcache").functionCounter().count(),
+          "the read, a miss, and the put, skipped");
+      assertTrue(registry.get("caspian.transport.failures").tag("client", "jcache").functionCounter().count() >= 2);
+      assertNotNull(registry.get("caspian.transport.timeouts").tag("client", "jcache").functionCounter());
+    }
+  }
+
+  @Test
   void cacheableHitsMoveBootsCacheMetersAndCaspiansOwn() {
     // a manager URI naming two servers: a comma, which Micrometer's JMX-based JCacheMetrics cannot put in an
     // ObjectName; Caspian's own binder of Spring's cache meters reads the statistics directly
@@ -174,7 +209,8 @@ class SpringCacheTest {
       for (String name : List.of("caspian.round.trips.background", "caspian.cas.conflicts", "caspian.cas.retries",
           "caspian.cas.gave.up", "caspian.transport.failures", "caspian.values.oversized",
           "caspian.values.rejected", "caspian.values.undecodable", "caspian.values.tampered",
-          "caspian.cache.removals")) {
+          "caspian.cache.removals", "caspian.cache.evictions", "caspian.transport.timeouts",
+          "caspian.fail.open.skips")) {
         assertNotNull(registry.get(name).tag("client", "jcache").functionCounter(), name);
       }
     }
