@@ -34,6 +34,8 @@ final class ConsistencyCluster implements AutoCloseable {
   static final int TAGS = 5;
   /** Seconds after which Caspian presumes a soft lock's writer dead; short, so a killed node's locks clear quickly. */
   static final int LOCK_TIMEOUT_SECONDS = 5;
+  /** Below the lock timeout, so that a killed or paused node's locks end by its heartbeat, not by their deadline. */
+  static final int NODE_TIMEOUT_SECONDS = 2;
 
   private final List<MemcachedProcess> memcached = new ArrayList<>();
   private final List<Process> nodes = new ArrayList<>();
@@ -140,6 +142,22 @@ final class ConsistencyCluster implements AutoCloseable {
     ready.set(index, 0);
     nodes.get(index).destroyForcibly();
     nodes.get(index).waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGSTOP of node {@code index}: a long GC pause, as far as memcached and the other nodes can tell. */
+  void pauseNode(int index) throws Exception {
+    signal(index, "STOP");
+  }
+
+  void resumeNode(int index) throws Exception {
+    signal(index, "CONT");
+  }
+
+  private void signal(int index, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(nodes.get(index).pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " of node " + index + " failed");
+    }
   }
 
   void restartNode(int index) throws Exception {

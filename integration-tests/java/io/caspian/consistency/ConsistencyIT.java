@@ -79,6 +79,18 @@ class ConsistencyIT {
         run(profile("caspian", SEEDS[0] + 40).withMemcachedMb(2))));
   }
 
+  /**
+   * An application JVM killed (-9) mid-run, and one paused (SIGSTOP) for twice the node timeout: the others end its
+   * locks by its heartbeat (2 s, below the 5 s lock timeout) and cache over them; the paused one, once resumed, must
+   * lock its keys again before its transactions commit.
+   */
+  @Test
+  void caspianServesNothingStaleWhenAnApplicationNodeDiesOrPauses() throws Exception {
+    assertClean(List.of(
+        run(profile("caspian", SEEDS[0] + 50).withFault("node-kill").withSeconds(Math.max(SECONDS, 15))),
+        run(profile("caspian", SEEDS[0] + 60).withFault("node-pause").withSeconds(Math.max(SECONDS, 25)))));
+  }
+
   private static List<RunResult> runSeeds(long offset, java.util.function.LongFunction<Knobs> knobs)
       throws Exception {
     List<RunResult> runs = new ArrayList<>();

@@ -55,7 +55,9 @@ public final class ConsistencyNode {
       c.setProperty("hibernate.cache.region.factory_class", "caspian")
           .setProperty(CaspianSettings.SERVERS, servers)
           .setProperty(CaspianSettings.NAMESPACE, namespace)
-          .setProperty(CaspianSettings.LOCK_TIMEOUT, lockTimeout);
+          .setProperty(CaspianSettings.LOCK_TIMEOUT, lockTimeout)
+          .setProperty(CaspianSettings.NODE_TIMEOUT, Integer.toString(ConsistencyCluster.NODE_TIMEOUT_SECONDS))
+          .setProperty(CaspianSettings.CLOCK_MAX_SKEW, "500");
     } else {
       // hibernate-jcache cannot take a memcached:// URI, so the Caspian default manager is set up by properties
       System.setProperty("caspian.memcached.servers", servers);

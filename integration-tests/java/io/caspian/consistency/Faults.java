@@ -34,8 +34,22 @@ final class Faults {
         cluster.restartNode(last);
         progress.println("  fault: node " + last + " restarted");
       }
+      case "node-pause" -> {
+        // longer than the node timeout, shorter than the lock timeout: the others judge it ended by its heartbeat
+        // and cache over its locks; once resumed it must lock its keys again before its transactions commit
+        // twice: a pause meets a transaction holding locks only now and then
+        int last = cluster.size() - 1;
+        for (int i = 0; i < 2; i++) {
+          cluster.pauseNode(last);
+          progress.println("  fault: node " + last + " paused (SIGSTOP)");
+          Thread.sleep(ConsistencyCluster.NODE_TIMEOUT_SECONDS * 2000L);
+          cluster.resumeNode(last);
+          progress.println("  fault: node " + last + " resumed");
+          Thread.sleep(1500);
+        }
+      }
       default -> throw new IllegalArgumentException("unknown fault " + fault
-          + " (none, memcached-kill, memcached-pause, node-kill)");
+          + " (none, memcached-kill, memcached-pause, node-kill, node-pause)");
     }
   }
 }

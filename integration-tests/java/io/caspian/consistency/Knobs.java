@@ -19,7 +19,7 @@ import java.util.Set;
  * @param hot parents the workload keeps alive (contention: fewer rows, more conflicts)
  * @param reads share of operations that only read
  * @param memcachedMb memory of each memcached server; 2 puts the pool under LRU eviction
- * @param fault {@code none}, {@code memcached-kill}, {@code memcached-pause} or {@code node-kill}, mid-run
+ * @param fault {@code none}, {@code memcached-kill}, {@code memcached-pause}, {@code node-kill} or {@code node-pause}, mid-run
  * @param mix which writes: {@code all}, {@code no-stateless} (no writes through a StatelessSession) or
  *     {@code session} (neither those nor bulk HQL and native SQL): to tell the paths apart
  * @param latencyMs largest random pause injected after each query's last row and before each commit (0: none)
@@ -60,7 +60,7 @@ public record Knobs(String cache, int nodes, int threads, int seconds, long seed
     return with(Map.of("latencyMs", "" + value));
   }
 
-  /** A fault injected mid-run: {@code memcached-kill}, {@code memcached-pause} or {@code node-kill}. */
+  /** A fault injected mid-run: {@code memcached-kill}, {@code memcached-pause}, {@code node-kill} or {@code node-pause}. */
   public Knobs withFault(String value) {
     return with(Map.of("fault", value));
   }
