@@ -1,7 +1,7 @@
 package io.caspian.hibernate;
 
 import io.caspian.memcached.MemcachedSettings;
-import io.caspian.memcached.TypeAdapters;
+import io.caspian.memcached.codec.TypeAdapters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,11 @@
 package io.caspian.memcached;
 
+import io.caspian.memcached.connection.ConnectionProblems;
+import io.caspian.memcached.connection.KeyLister;
+import io.caspian.memcached.connection.MemcachedClientFactory;
+import io.caspian.memcached.connection.RestartWatch;
+import io.caspian.memcached.connection.SaslAuthentication;
+import io.caspian.memcached.security.ValueSigner;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +63,9 @@ public final class Memcached implements AutoCloseable {
     // the transcoder's own limit is a safety net: update() and set() check the configured limit first
     this.transcoder = new BytesTranscoder(Math.max(settings.maxValueBytes(), 1) + 1024 + signer.overhead());
     this.timeoutMillis = settings.operationTimeout().toMillis();
-    this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis), problems.tls());
+    this.lister = new KeyLister(settings, problems);
     this.locator = client.getNodeLocator();
-    this.sasl = client instanceof AuthenticatingClient authenticating ? authenticating.sasl() : null;
+    this.sasl = MemcachedClientFactory.sasl(client);
     servers().forEach(stats::trackServer);
     awaitConnections();
   }
@@ -433,10 +439,6 @@ public final class Memcached implements AutoCloseable {
 
   /** Every key that starts with {@code prefix}, on every server (see {@link KeyLister} for the cost). */
   public List<String> keys(String prefix) {
-    if (sasl != null) {
-      stats.failures.increment();
-      throw new MemcachedUnavailableException(KeyLister.UNDER_SASL, null);
-    }
     try {
       return lister.keys(prefix);
     } catch (MemcachedUnavailableException e) {

@@ -12,7 +12,7 @@ import io.caspian.jcache.CaspianCachingProvider;
 import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
-import io.caspian.memcached.ValueCodec;
+import io.caspian.memcached.codec.ValueCodec;
 import io.caspian.testing.MemcachedExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
