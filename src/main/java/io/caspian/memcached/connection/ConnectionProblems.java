@@ -4,12 +4,15 @@ import io.caspian.memcached.MemcachedSettings;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import net.spy.memcached.ConnectionObserver;
 
 /**
- * What one transport knows about why its servers may not answer, beyond "did not answer": a TLS handshake that
- * failed on the server's certificate ({@link Tls}), or a server that closes every connection right after it opens
- * (what a TLS-only memcached does to a plain-text client). Appended to the messages of failed operations.
+ * What one transport knows about its servers' connections, one record per server: which servers are away and since
+ * when (said once each way through {@link ConnectionLog}), and why a server may not answer, beyond "did not answer":
+ * a TLS handshake that failed on the server's certificate ({@link Tls}), or a server that closes every connection
+ * right after it opens (what a TLS-only memcached does to a plain-text client). Appended to the messages of failed
+ * operations.
  *
  * <p>Internal; not an API: public only for {@link io.caspian.memcached.Memcached}.
  */
@@ -18,9 +21,27 @@ public final class ConnectionProblems implements ConnectionObserver {
   private static final long QUICK_CLOSE_NANOS = 1_000_000_000L;
   private static final int QUICK_CLOSES_REPORTED = 1;
 
+  /** {@link ServerState#awaySince} of a server that is connected. */
+  private static final long CONNECTED = Long.MIN_VALUE;
+
   private final Tls tls;
-  private final Map<SocketAddress, long[]> connections = new ConcurrentHashMap<>();
-  private final ConnectionLog log = new ConnectionLog();
+  private final Map<SocketAddress, ServerState> servers = new ConcurrentHashMap<>();
+
+  /** What is known of one server's connection: written by the client's I/O thread (and at start), read by any. */
+  private static final class ServerState {
+    /** When the last connection opened, and when one was last lost ({@link System#nanoTime()}; 0: never). */
+    volatile long establishedAt;
+    volatile long lostAt;
+    /** Connections in a row that were lost right after they opened. */
+    volatile int quickCloses;
+    /** Since when the server has been away (connection refused or lost), or {@link #CONNECTED}. */
+    final AtomicLong awaySince = new AtomicLong(CONNECTED);
+
+    /** Marks the server away; true for the caller that did, which logs it (once per outage). */
+    boolean goesAway(long now) {
+      return awaySince.compareAndSet(CONNECTED, now);
+    }
+  }
 
   public ConnectionProblems(MemcachedSettings settings) {
     this.tls = Tls.of(settings);
@@ -38,16 +59,16 @@ public final class ConnectionProblems implements ConnectionObserver {
       sb.append(tls.failures());
     }
     long now = System.nanoTime();
-    connections.forEach((server, c) -> {
-      // {established at, lost at, quick closes in a row}; still closing at once if not connected for long since
-      boolean stillClosing = c[1] >= c[0] || now - c[0] < QUICK_CLOSE_NANOS;
-      if (c[2] >= QUICK_CLOSES_REPORTED && stillClosing) {
+    servers.forEach((server, c) -> {
+      // still closing at once if not connected for long since
+      boolean stillClosing = c.lostAt >= c.establishedAt || now - c.establishedAt < QUICK_CLOSE_NANOS;
+      if (c.quickCloses >= QUICK_CLOSES_REPORTED && stillClosing) {
         if (sb.length() > 0) {
           sb.append("; ");
         }
         sb.append("memcached ").append(server).append(" closed the connection right after it opened");
-        if (c[2] > 1) {
-          sb.append(", ").append(c[2]).append(" times in a row");
+        if (c.quickCloses > 1) {
+          sb.append(", ").append(c.quickCloses).append(" times in a row");
         }
         if (tls == null) {
           sb.append(": if it serves TLS only (started with -Z), set ").append(MemcachedSettings.TLS).append("=true");
@@ -59,26 +80,44 @@ public final class ConnectionProblems implements ConnectionObserver {
 
   /** Seconds since {@code server} went away (connection refused or lost), or -1 while it is connected. */
   public long awaySeconds(SocketAddress server) {
-    return log.awaySeconds(server);
+    ServerState state = servers.get(server);
+    long since = state == null ? CONNECTED : state.awaySince.get();
+    return since == CONNECTED ? -1 : (System.nanoTime() - since) / 1_000_000_000L;
   }
 
   /** Says which servers could not be reached at start (see {@link ConnectionLog}). */
-  public void unreachableAtStart(java.util.Collection<SocketAddress> servers) {
-    servers.forEach(log::unreachableAtStart);
+  public void unreachableAtStart(java.util.Collection<SocketAddress> away) {
+    for (SocketAddress server : away) {
+      if (state(server).goesAway(System.nanoTime())) {
+        ConnectionLog.unreachableAtStart(server);
+      }
+    }
+  }
+
+  private ServerState state(SocketAddress server) {
+    return servers.computeIfAbsent(server, s -> new ServerState());
   }
 
   @Override
   public void connectionEstablished(SocketAddress server, int reconnectCount) {
-    log.connectionEstablished(server, reconnectCount);
-    connections.computeIfAbsent(server, s -> new long[3])[0] = System.nanoTime();
+    ServerState state = state(server);
+    long now = System.nanoTime();
+    long since = state.awaySince.getAndSet(CONNECTED);
+    if (since != CONNECTED) {
+      ConnectionLog.back(server, (now - since) / 1_000_000_000L);
+    }
+    state.establishedAt = now;
   }
 
   @Override
   public void connectionLost(SocketAddress server) {
-    log.connectionLost(server);
-    long[] c = connections.computeIfAbsent(server, s -> new long[3]);
+    ServerState state = state(server);
     long now = System.nanoTime();
-    c[2] = c[0] != 0 && now - c[0] < QUICK_CLOSE_NANOS ? c[2] + 1 : 0;
-    c[1] = now;
+    if (state.goesAway(now)) {
+      ConnectionLog.wentAway(server);
+    }
+    state.quickCloses = state.establishedAt != 0 && now - state.establishedAt < QUICK_CLOSE_NANOS
+        ? state.quickCloses + 1 : 0;
+    state.lostAt = now;
   }
 }
