@@ -7,31 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
 import io.caspian.memcached.MemcachedUnavailableException;
+import io.caspian.testing.MemcachedExtension;
 import io.caspian.testing.MemcachedProcess;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server that refuses the credentials is tried again after the retry delay (shortened here from 30 s), on the idle
  * connection spymemcached reopened meanwhile; once the user exists on the server, the client works without a restart.
  */
 class SaslRetryTest {
-  private MemcachedProcess server;
+  @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.sasl("first", "pw-1");
 
   @AfterEach
-  void stop() {
+  void resetRetryDelay() {
     SaslAuthentication.firstRetryMillis = SaslAuthentication.FIRST_RETRY_MILLIS;
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
   void credentialsFixedOnTheServerArePickedUpAtTheNextAttempt() throws Exception {
-    MemcachedProcess.assumeSaslAvailable();
     SaslAuthentication.firstRetryMillis = 1_500;
-    server = MemcachedProcess.startSasl("first", "pw-1");
+    MemcachedProcess server = memcached.server();
     server.kill(); // down at start, so that the client is created at all
     MemcachedSettings settings = MemcachedSettings.builder().servers(server.address()).sasl("late", "pw-2")
         .operationTimeout(Duration.ofMillis(300)).build();
