@@ -6,69 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
 import io.caspian.memcached.MemcachedUnavailableException;
+import io.caspian.testing.LogCapture;
 import io.caspian.testing.MemcachedProcess;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server that goes away is one WARN, and its return one INFO, however many reconnect attempts lie between;
  * spymemcached's own per-attempt lines (a WARN with a stack trace every 2 s before) stay at DEBUG.
  */
 class ConnectionLogTest {
-  private final List<LogRecord> records = new ArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      synchronized (records) {
-        records.add(record);
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  @BeforeEach
-  void capture() {
-    for (String name : new String[] {"io.caspian", "net.spy"}) {
-      Logger.getLogger(name).addHandler(capture);
-      Logger.getLogger(name).setLevel(Level.INFO);
-    }
-  }
-
-  @AfterEach
-  void release() {
-    for (String name : new String[] {"io.caspian", "net.spy"}) {
-      Logger.getLogger(name).removeHandler(capture);
-      Logger.getLogger(name).setLevel(null);
-    }
-  }
+  @RegisterExtension final LogCapture log = LogCapture.of(Level.INFO, "io.caspian", "net.spy");
 
   private List<LogRecord> about(String address, Level level) {
-    synchronized (records) {
-      return records.stream()
-          .filter(r -> r.getLevel().intValue() >= level.intValue())
-          .filter(r -> String.valueOf(r.getMessage()).contains(address.substring(address.indexOf(':'))))
-          .filter(r -> !r.getMessage().startsWith("values in memcached")) // the once-a-JVM signing notice
-          .toList();
-    }
+    return log.records().stream()
+        .filter(r -> r.getLevel().intValue() >= level.intValue())
+        .filter(r -> String.valueOf(r.getMessage()).contains(address.substring(address.indexOf(':'))))
+        .filter(r -> !r.getMessage().startsWith("values in memcached")) // the once-a-JVM signing notice
+        .toList();
   }
 
   private List<LogRecord> warningsFromSpymemcached() {
-    synchronized (records) {
-      return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
-          .filter(r -> r.getLoggerName() != null && r.getLoggerName().startsWith("net.spy")).toList();
-    }
+    return log.records().stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+        .filter(r -> r.getLoggerName() != null && r.getLoggerName().startsWith("net.spy")).toList();
   }
 
   private static void awaitMessage(ConnectionLogTest test, String address, String fragment) throws Exception {
@@ -79,7 +42,7 @@ class ConnectionLogTest {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("no '" + fragment + "' about " + address + " in " + test.records.stream()
+    throw new AssertionError("no '" + fragment + "' about " + address + " in " + test.log.records().stream()
         .map(LogRecord::getMessage).toList());
   }
 
