@@ -1,6 +1,6 @@
 package io.caspian.hibernate;
 
-import io.caspian.memcached.TypeAdapters;
+import io.caspian.memcached.codec.TypeAdapters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.caspian.hibernate;
 
 import io.caspian.memcached.MemcachedSettings;
-import io.caspian.memcached.TypeAdapters;
+import io.caspian.memcached.codec.TypeAdapters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ import org.hibernate.cache.CacheException;
  *   (default true; its locks protect the keys until then, see {@link CompletionQueue}); false runs it before</td></tr>
  *   <tr><td>{@value #PREFIX}{@code security.key} (or {@code security.key-file}), {@value #PREFIX}{@code
  *   security.previous-key} (or {@code security.previous-key-file})</td><td>the secret values in memcached are signed
- *   with, and the one still accepted during a rotation; see {@code io.caspian.memcached.ValueSigner} (default: the
+ *   with, and the one still accepted during a rotation; see {@code io.caspian.memcached.security.ValueSigner} (default: the
  *   {@code CASPIAN_SECURITY_KEY} environment variable, else unsigned)</td></tr>
  *   <tr><td>{@value #PREFIX}{@code serialization.max-depth}</td><td>how deep a Java-serialized value may nest
  *   (default 16)</td></tr>

@@ -1,10 +1,10 @@
 package io.caspian.hibernate;
 
-import io.caspian.memcached.CodecException;
-import io.caspian.memcached.CompactInput;
-import io.caspian.memcached.CompactOutput;
-import io.caspian.memcached.TypeAdapter;
-import io.caspian.memcached.TypeAdapters;
+import io.caspian.memcached.codec.CodecException;
+import io.caspian.memcached.codec.CompactInput;
+import io.caspian.memcached.codec.CompactOutput;
+import io.caspian.memcached.codec.TypeAdapter;
+import io.caspian.memcached.codec.TypeAdapters;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

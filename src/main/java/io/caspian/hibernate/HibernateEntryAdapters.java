@@ -1,8 +1,8 @@
 package io.caspian.hibernate;
 
-import io.caspian.memcached.CodecException;
-import io.caspian.memcached.CompactInput;
-import io.caspian.memcached.TypeAdapter;
+import io.caspian.memcached.codec.CodecException;
+import io.caspian.memcached.codec.CompactInput;
+import io.caspian.memcached.codec.TypeAdapter;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -100,7 +100,7 @@ final class HibernateEntryAdapters {
     }
 
     @Override
-    public void write(CollectionCacheEntry value, io.caspian.memcached.CompactOutput out) {
+    public void write(CollectionCacheEntry value, io.caspian.memcached.codec.CompactOutput out) {
       out.writeValues(value.getState());
     }
 

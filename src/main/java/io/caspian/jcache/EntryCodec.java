@@ -1,7 +1,7 @@
 package io.caspian.jcache;
 
-import io.caspian.memcached.CodecException;
-import io.caspian.memcached.ValueCodec;
+import io.caspian.memcached.codec.CodecException;
+import io.caspian.memcached.codec.ValueCodec;
 import java.nio.ByteBuffer;
 
 /**
@@ -58,7 +58,7 @@ final class EntryCodec {
   /** The deadline alone, without decoding anything else. */
   long expireAt(byte[] bytes) {
     if (io.caspian.memcached.Memcached.isTampered(bytes)) {
-      throw new io.caspian.memcached.TamperedValueException();
+      throw new io.caspian.memcached.security.TamperedValueException();
     }
     if (counterValue(bytes) != null) {
       return StoredEntry.ETERNAL;
@@ -75,7 +75,7 @@ final class EntryCodec {
   @SuppressWarnings("unchecked")
   <K, V> StoredEntry<K, V> decode(byte[] bytes, K knownKey) {
     if (io.caspian.memcached.Memcached.isTampered(bytes)) {
-      throw new io.caspian.memcached.TamperedValueException();
+      throw new io.caspian.memcached.security.TamperedValueException();
     }
     Long counter = counterValue(bytes);
     if (counter != null) {

@@ -1,11 +1,11 @@
 package io.caspian.jcache;
 
-import io.caspian.memcached.CodecException;
+import io.caspian.memcached.codec.CodecException;
 import io.caspian.memcached.Decision;
 import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedUnavailableException;
-import io.caspian.memcached.RejectedClassException;
+import io.caspian.memcached.codec.RejectedClassException;
 import io.caspian.memcached.Transition;
 import io.caspian.memcached.Ttl;
 import io.caspian.memcached.Update;
@@ -318,7 +318,7 @@ final class EntryStore<K, V> {
   private StoredEntry<K, V> decode(byte[] bytes, K key) {
     try {
       return codec.decode(bytes, key);
-    } catch (io.caspian.memcached.TamperedValueException e) {
+    } catch (io.caspian.memcached.security.TamperedValueException e) {
       return null; // counted and logged by the transport
     } catch (RejectedClassException e) {
       memcached.stats().recordRejectedClass();

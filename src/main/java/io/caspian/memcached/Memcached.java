@@ -1,5 +1,11 @@
 package io.caspian.memcached;
 
+import io.caspian.memcached.connection.ConnectionProblems;
+import io.caspian.memcached.connection.KeyLister;
+import io.caspian.memcached.connection.MemcachedClientFactory;
+import io.caspian.memcached.connection.RestartWatch;
+import io.caspian.memcached.connection.SaslAuthentication;
+import io.caspian.memcached.security.ValueSigner;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +65,9 @@ public final class Memcached implements AutoCloseable {
     // the transcoder's own limit is a safety net: update() and set() check the configured limit first
     this.transcoder = new BytesTranscoder(Math.max(settings.maxValueBytes(), 1) + 1024 + signer.overhead());
     this.timeoutMillis = settings.operationTimeout().toMillis();
-    this.lister = new KeyLister(settings.servers(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis), problems.tls());
+    this.lister = new KeyLister(settings, problems);
     this.locator = client.getNodeLocator();
-    this.sasl = client instanceof AuthenticatingClient authenticating ? authenticating.sasl() : null;
+    this.sasl = MemcachedClientFactory.sasl(client);
     servers().forEach(stats::trackServer);
     this.singleServer = settings.servers().size() == 1 ? servers().get(0) : null;
     awaitConnections();
@@ -184,7 +190,8 @@ public final class Memcached implements AutoCloseable {
       keys.forEach(this::refuseIfUnauthenticated);
     }
     long start = System.nanoTime();
-    BulkFuture<Map<String, byte[]>> future = issue(() -> client.asyncGetBulk(keys, transcoder), "bulk get");
+    BulkFuture<Map<String, byte[]>> future =
+        issue(() -> client.asyncGetBulk(keys, transcoder), BULK_GET, Scope.ALL_SERVERS);
     countRoundTrip();
     try {
       Map<String, byte[]> result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -202,10 +209,10 @@ public final class Memcached implements AutoCloseable {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw unavailable("bulk get", e);
+      throw unavailable(BULK_GET, Scope.ALL_SERVERS, e);
     } catch (ExecutionException | TimeoutException | CancellationException e) {
       future.cancel(true);
-      throw unavailable("bulk get", e);
+      throw unavailable(BULK_GET, Scope.ALL_SERVERS, e);
     }
   }
 
@@ -459,10 +466,6 @@ public final class Memcached implements AutoCloseable {
 
   /** Every key that starts with {@code prefix}, on every server (see {@link KeyLister} for the cost). */
   public List<String> keys(String prefix) {
-    if (sasl != null) {
-      stats.failures.increment();
-      throw new MemcachedUnavailableException(KeyLister.UNDER_SASL, null);
-    }
     try {
       return lister.keys(prefix);
     } catch (MemcachedUnavailableException e) {
@@ -552,18 +555,28 @@ public final class Memcached implements AutoCloseable {
     return status == null ? null : status.getStatusCode();
   }
 
+  /** What an operation concerns, for its failure message: the server of one key, or every server. */
+  private enum Scope { ONE_KEY, ALL_SERVERS }
+
+  /** How a multi-get names itself in failure messages. */
+  private static final String BULK_GET = "bulk get";
+
   /**
-   * Issues an operation; spymemcached throws at once when its queue stays full for the timeout. An operation on a
-   * server that refused the SASL credentials fails at once, saying so.
+   * Issues an operation on {@code key}; spymemcached throws at once when its queue stays full for the timeout. An
+   * operation on a server that refused the SASL credentials fails at once, saying so.
    */
-  private <F> F issue(Supplier<F> operation, String what) {
-    if (sasl != null && sasl.anyRefused() && !what.equals("bulk get")) {
-      refuseIfUnauthenticated(what);
+  private <F> F issue(Supplier<F> operation, String key) {
+    if (sasl != null && sasl.anyRefused()) {
+      refuseIfUnauthenticated(key);
     }
+    return issue(operation, key, Scope.ONE_KEY);
+  }
+
+  private <F> F issue(Supplier<F> operation, String what, Scope scope) {
     try {
       return operation.get();
     } catch (RuntimeException e) {
-      throw unavailable(what, e);
+      throw unavailable(what, scope, e);
     }
   }
 
@@ -613,14 +626,14 @@ public final class Memcached implements AutoCloseable {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw unavailable(key, e);
+      throw unavailable(key, Scope.ONE_KEY, e);
     } catch (ExecutionException | TimeoutException | CancellationException e) {
       future.cancel(true);
-      throw unavailable(key, e);
+      throw unavailable(key, Scope.ONE_KEY, e);
     } catch (RuntimeException e) {
       // spymemcached throws IllegalStateException when its queue is full and OperationTimeoutException on timeouts
       future.cancel(true);
-      throw unavailable(key, e);
+      throw unavailable(key, Scope.ONE_KEY, e);
     }
   }
 
@@ -645,7 +658,8 @@ public final class Memcached implements AutoCloseable {
     }
   }
 
-  private MemcachedUnavailableException unavailable(String what, Exception cause) {
+  /** Why an operation failed; {@code what} is its key, or with {@link Scope#ALL_SERVERS} its name. */
+  private MemcachedUnavailableException unavailable(String what, Scope scope, Exception cause) {
     stats.failures.increment();
     Throwable root = cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause;
     if (isTimeout(root)) {
@@ -653,12 +667,12 @@ public final class Memcached implements AutoCloseable {
     }
     if (sasl != null && sasl.anyRefused()) {
       // issued before the refusal was known, or a bulk get: name the refusal rather than a timeout
-      String failure = what.equals("bulk get") ? String.join("; ", sasl.failures()) : sasl.failure(serverOf(what));
+      String failure = scope == Scope.ALL_SERVERS ? String.join("; ", sasl.failures()) : sasl.failure(serverOf(what));
       if (failure != null) {
         return new MemcachedUnavailableException(failure + " (operation on " + what + ")", root);
       }
     }
-    String away = awayServers(what);
+    String away = awayServers(scope == Scope.ALL_SERVERS ? servers() : List.of(serverOf(what)));
     if (away != null) {
       // the operation was cancelled or refused because its server is not connected: say that, not "did not answer"
       return new MemcachedUnavailableException(away + ": " + what + " failed (" + root + ")" + problems.describe(),
@@ -675,12 +689,11 @@ public final class Memcached implements AutoCloseable {
   }
 
   /**
-   * "memcached host:port is unreachable (connection refused or lost N s ago; reconnecting)" for the server of a key
-   * (or every server away, for a bulk operation), or null when the servers concerned are connected.
+   * "memcached host:port is unreachable (connection refused or lost N s ago; reconnecting)" for each of the
+   * {@code candidates} that is away (the server of a key, or every server for a bulk get), or null when all are
+   * connected.
    */
-  private String awayServers(String what) {
-    List<java.net.SocketAddress> candidates = what.equals("bulk get") || what.equals("bulk") ? servers()
-        : List.of(serverOf(what));
+  private String awayServers(List<java.net.SocketAddress> candidates) {
     StringBuilder sb = new StringBuilder();
     for (java.net.SocketAddress server : candidates) {
       long seconds = problems.awaySeconds(server);

@@ -1,5 +1,8 @@
 package io.caspian.memcached;
 
+import io.caspian.memcached.connection.TlsSettings;
+import io.caspian.memcached.security.SecuritySettings;
+import io.caspian.memcached.security.ValueSigner;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.caspian.memcached;
 
+import io.caspian.memcached.security.SecuritySettings;
+import io.caspian.memcached.security.ValueSigner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,5 +1,6 @@
 package io.caspian.memcached;
 
+import io.caspian.memcached.security.ValueSigner;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of what the transport saw; shared by every cache of one client, read by the statistics beans. */

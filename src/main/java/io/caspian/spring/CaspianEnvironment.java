@@ -2,7 +2,7 @@ package io.caspian.spring;
 
 import io.caspian.jcache.CaspianCachingProvider;
 import io.caspian.memcached.MemcachedSettings;
-import io.caspian.memcached.SecuritySettings;
+import io.caspian.memcached.security.SecuritySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

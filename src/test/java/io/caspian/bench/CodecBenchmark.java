@@ -4,7 +4,7 @@ import io.caspian.hibernate.CachedItem;
 import io.caspian.hibernate.CaspianTypeAdapters;
 import io.caspian.hibernate.MappedValue;
 import io.caspian.hibernate.Stamped;
-import io.caspian.memcached.ValueCodec;
+import io.caspian.memcached.codec.ValueCodec;
 import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.TimeUnit;

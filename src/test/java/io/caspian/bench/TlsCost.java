@@ -1,7 +1,7 @@
 package io.caspian.bench;
 
 import io.caspian.jcache.CaspianCachingProvider;
-import io.caspian.memcached.MemcachedClientFactory;
+import io.caspian.memcached.connection.MemcachedClientFactory;
 import io.caspian.memcached.MemcachedSettings;
 import io.caspian.testing.MemcachedProcess;
 import io.caspian.testing.TestCertificates;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.caspian.memcached.CodecException;
-import io.caspian.memcached.ValueCodec;
+import io.caspian.memcached.codec.CodecException;
+import io.caspian.memcached.codec.ValueCodec;
 import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.sql.Timestamp;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.caspian.hibernate.domain.Item;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
-import io.caspian.memcached.ValueCodec;
+import io.caspian.memcached.codec.ValueCodec;
 import io.caspian.testing.MemcachedExtension;
 import java.io.Serializable;
 import java.util.Arrays;

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.caspian.hibernate.domain.Item;
-import io.caspian.testing.MemcachedProcess;
+import io.caspian.testing.MemcachedExtension;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The region factory against a real {@code memcached -S} (PLAIN, its own sasldb) through
@@ -26,24 +26,11 @@ class HibernateSaslTest {
   private static final String USER = "orm";
   private static final String PASSWORD = "0rm-Pa55word";
 
-  private static MemcachedProcess server;
+  @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.sasl(USER, PASSWORD);
 
-  /** Per test, so that each one is reported as skipped, with the reason, when the SASL tools are missing. */
   @BeforeEach
-  void start() {
+  void assumeProvider() {
     TwoNodes.assumeProvider();
-    MemcachedProcess.assumeSaslAvailable();
-    if (server == null) {
-      server = MemcachedProcess.startSasl(USER, PASSWORD);
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-      server = null;
-    }
   }
 
   private static SessionFactory build(String user, String password) {
@@ -56,7 +43,7 @@ class HibernateSaslTest {
         .setProperty("hibernate.cache.use_query_cache", "true")
         .setProperty("hibernate.generate_statistics", "true")
         .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, server.address())
+        .setProperty(CaspianSettings.SERVERS, memcached.server().address())
         .setProperty(CaspianSettings.NAMESPACE, "t" + id)
         .setProperty(CaspianSettings.TIMEOUT, "500")
         .setProperty(CaspianSettings.SASL_USERNAME, user)
@@ -70,7 +57,7 @@ class HibernateSaslTest {
 
   @Test
   void entitiesNaturalIdsAndQueriesAreCachedAndEvictedUnderSasl() throws Exception {
-    long refusedBefore = server.stats().get("auth_errors");
+    long refusedBefore = memcached.server().stats().get("auth_errors");
     try (SessionFactory factory = build(USER, PASSWORD)) {
       factory.inTransaction(s -> s.persist(new Item(1L, "c1", "first")));
       Completions.await(factory);
@@ -104,14 +91,14 @@ class HibernateSaslTest {
       Completions.await(factory);
       assertEquals("second", factory.fromTransaction(s -> s.find(Item.class, 1L)).getName());
     }
-    assertEquals(refusedBefore, server.stats().get("auth_errors"), "no refused authentication");
-    assertTrue(server.stats().get("cmd_set") > 0, "the region factory wrote to the SASL server");
+    assertEquals(refusedBefore, memcached.server().stats().get("auth_errors"), "no refused authentication");
+    assertTrue(memcached.server().stats().get("cmd_set") > 0, "the region factory wrote to the SASL server");
   }
 
   @Test
   void wrongPasswordStopsTheSessionFactoryFromStartingAndSaysWhy() {
     RuntimeException e = assertThrows(RuntimeException.class, () -> build(USER, "not-the-password"));
-    String expected = "SASL authentication failed for user " + USER + " on " + server.address();
+    String expected = "SASL authentication failed for user " + USER + " on " + memcached.server().address();
     boolean found = false;
     for (Throwable t = e; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage());

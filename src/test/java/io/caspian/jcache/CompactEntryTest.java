@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.Memcached;
-import io.caspian.memcached.ValueCodec;
+import io.caspian.memcached.codec.ValueCodec;
 import io.caspian.testing.MemcachedExtension;
 import java.io.Serializable;
 import java.math.BigDecimal;

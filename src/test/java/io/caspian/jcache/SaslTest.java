@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caspian.testing.MemcachedExtension;
 import io.caspian.testing.MemcachedProcess;
 import java.net.URI;
 import java.util.Map;
@@ -15,10 +16,10 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The JCache provider against a real {@code memcached -S} with its own sasldb (PLAIN): right credentials work,
@@ -31,32 +32,19 @@ class SaslTest {
   private static final String PASSWORD = "s3cret-Pa55";
   private static final String WRONG = "wrong-Pa55";
 
-  private static MemcachedProcess server;
+  @RegisterExtension static final MemcachedExtension memcached = MemcachedExtension.sasl(USER, PASSWORD);
+
+  private MemcachedProcess server;
   private final CaspianCachingProvider provider = new CaspianCachingProvider();
 
-  /** Per test, so that each one is reported as skipped, with the reason, when the SASL tools are missing. */
   @BeforeEach
-  void start() {
-    MemcachedProcess.assumeSaslAvailable();
-    if (server == null) {
-      server = MemcachedProcess.startSasl(USER, PASSWORD);
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-      server = null;
-    }
+  void server() {
+    server = memcached.server();
   }
 
   @AfterEach
   void closeAll() {
     provider.close();
-    if (server != null && !server.isAlive()) {
-      server.restart();
-    }
   }
 
   private CacheManager manager(String user, String password, String namespace) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caspian.memcached.codec.SerializationFilter;
+import io.caspian.memcached.connection.TlsSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,8 @@ import io.caspian.jcache.CaspianCachingProvider;
 import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
-import io.caspian.memcached.ValueCodec;
+import io.caspian.memcached.codec.ValueCodec;
+import io.caspian.testing.LogCapture;
 import io.caspian.testing.MemcachedExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -32,10 +33,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.zip.DeflaterOutputStream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -66,36 +65,17 @@ class AttackTableTest {
     }
   }
 
-  private final List<LogRecord> logged = new ArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      synchronized (logged) {
-        logged.add(record);
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  @RegisterExtension final LogCapture log = LogCapture.of(Level.ALL, "io.caspian");
   private final List<AutoCloseable> closing = new ArrayList<>();
   private String namespace;
 
   @BeforeEach
   void setUp() {
     namespace = "attack" + UUID.randomUUID().toString().substring(0, 8);
-    Logger log = Logger.getLogger("io.caspian");
-    log.setLevel(Level.ALL);
-    log.addHandler(capture);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    Logger.getLogger("io.caspian").removeHandler(capture);
-    Logger.getLogger("io.caspian").setLevel(null);
     for (AutoCloseable c : closing) {
       c.close();
     }
@@ -196,7 +176,7 @@ class AttackTableTest {
     assertEquals(1, read.stats.getRejectedValues());
     String text = loggedText();
     assertTrue(text.contains("io.caspian.Evil\\u000aINFO"), text);
-    for (LogRecord r : snapshot()) {
+    for (LogRecord r : log.records()) {
       assertFalse(r.getMessage().contains("\n"), "a log message with a line break: " + r.getMessage());
     }
     assertFalse(text.contains("alice"), "keys appear in the log only as hashes: " + text);
@@ -375,15 +355,9 @@ class AttackTableTest {
 
   // --- the log ---------------------------------------------------------------------------------------------------
 
-  private List<LogRecord> snapshot() {
-    synchronized (logged) {
-      return List.copyOf(logged);
-    }
-  }
-
   private String loggedText() {
     StringBuilder sb = new StringBuilder();
-    for (LogRecord r : snapshot()) {
+    for (LogRecord r : log.records()) {
       sb.append(r.getMessage()).append(" | ");
     }
     return sb.toString();

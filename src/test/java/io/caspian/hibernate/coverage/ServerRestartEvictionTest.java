@@ -85,7 +85,8 @@ class ServerRestartEvictionTest {
 
   /** The keys a server holds. */
   private static java.util.List<String> keys(int port) {
-    return io.caspian.memcached.KeyLister.keysOn(new java.net.InetSocketAddress("127.0.0.1", port), "", 2000);
+    return io.caspian.memcached.connection.KeyLister.keysOn(
+        new java.net.InetSocketAddress("127.0.0.1", port), "", 2000);
   }
 
   private static long reconnects(SessionFactory node) {
