@@ -71,8 +71,10 @@ final class HtmlReport {
       ToDoubleFunction<Timeline.Second> value, String unit) {
     int seconds = 1;
     double max = 0;
+    List<List<Timeline.Second>> drawn = new ArrayList<>();
     for (Scenario.Report r : reports) {
       List<Timeline.Second> series = complete(r.load().timeline().seconds());
+      drawn.add(series);
       seconds = Math.max(seconds, series.size());
       for (Timeline.Second s : series) {
         max = Math.max(max, value.applyAsDouble(s));
@@ -101,7 +103,7 @@ final class HtmlReport {
     List<String> legend = new ArrayList<>();
     for (int i = 0; i < reports.size(); i++) {
       Timeline timeline = reports.get(i).load().timeline();
-      List<Timeline.Second> series = complete(timeline.seconds());
+      List<Timeline.Second> series = drawn.get(i);
       String colour = colour(reports, i);
       StringBuilder points = new StringBuilder();
       for (int t = 0; t < series.size(); t++) {
