@@ -13,16 +13,19 @@ import javax.cache.spi.CachingProvider;
  * The JSR-107 entry point: {@code Caching.getCachingProvider("io.caspian.jcache.CaspianCachingProvider")}.
  *
  * <p>The default URI is {@code memcached://} followed by the system property {@code caspian.memcached.servers},
- * else the environment variable {@code CASPIAN_MEMCACHED_SERVERS}, else {@code 127.0.0.1:11211}.
+ * else the environment variable {@code CASPIAN_MEMCACHED_SERVERS}, else {@code 127.0.0.1:11211}. A request for the
+ * default URI ({@code null}) whose properties name {@code caspian.memcached.servers} or {@code caspian.namespace} gets
+ * the manager of the URI those describe, {@code memcached://servers/namespace}, so that callers with different
+ * settings never share a manager.
  */
 public final class CaspianCachingProvider implements CachingProvider {
   private final Map<ClassLoader, Map<URI, CaspianCacheManager>> managers = new WeakHashMap<>();
 
   @Override
   public CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
-    URI managerUri = uri == null ? getDefaultURI() : uri;
-    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     Properties props = properties == null ? new Properties() : properties;
+    URI managerUri = uri == null ? ManagerUri.forDefault(props) : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     synchronized (managers) {
       return managers.computeIfAbsent(loader, l -> new HashMap<>())
           .computeIfAbsent(managerUri, u -> new CaspianCacheManager(this, u, loader, props));

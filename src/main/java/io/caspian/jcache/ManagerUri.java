@@ -25,6 +25,28 @@ final class ManagerUri {
     return URI.create(SCHEME + "://" + servers.trim().replaceAll("\\s+", ""));
   }
 
+  /**
+   * The URI of the manager a caller gets for "the default URI" with these properties: the default one, unless the
+   * properties name the servers or the namespace; then the URI that says so. Otherwise two callers in one JVM with
+   * different settings (two Spring contexts, each passing its {@code caspian.*} keys) would share the first one's
+   * manager, namespace and all, since the provider hands out one manager per URI.
+   */
+  static URI forDefault(Properties properties) {
+    String servers = properties.getProperty(MemcachedSettings.SERVERS);
+    String namespace = properties.getProperty(MemcachedSettings.NAMESPACE);
+    if ((servers == null || servers.isBlank()) && (namespace == null || namespace.isBlank())) {
+      return defaultUri();
+    }
+    String authority = servers == null || servers.isBlank() ? defaultUri().getRawAuthority()
+        : servers.trim().replaceAll("\\s+", "");
+    try {
+      return new URI(SCHEME, authority, namespace == null || namespace.isBlank() ? null : "/" + namespace.trim(),
+          null, null);
+    } catch (java.net.URISyntaxException e) {
+      return defaultUri(); // the settings themselves are checked, and reported, when the manager is made
+    }
+  }
+
   static MemcachedSettings settings(URI uri, Properties properties) {
     Properties effective = new Properties();
     if (SCHEME.equalsIgnoreCase(uri.getScheme()) && uri.getRawAuthority() != null) {

@@ -141,13 +141,27 @@ class SpringCacheTest {
   }
 
   @Test
+  void twoContextsWithOtherNamespacesInOneJvmShareNothing() {
+    String suffix = Long.toString(System.nanoTime());
+    try (ConfigurableApplicationContext one = start("caspian.memcached.servers=" + memcached.addresses(),
+        "caspian.namespace=one-" + suffix);
+        ConfigurableApplicationContext two = start("caspian.memcached.servers=" + memcached.addresses(),
+            "caspian.namespace=two-" + suffix)) {
+      one.getBean(CacheManager.class).getCache("books").put("isbn-9", "Ulysses");
+      assertEquals(null, two.getBean(CacheManager.class).getCache("books").get("isbn-9"),
+          "context two's namespace is its own, not context one's");
+      assertEquals("Ulysses", readBack("one-" + suffix, "books", "isbn-9"));
+    }
+  }
+
+  @Test
   void theManagerTagNamesTheServersReallyUsed() {
-    // no spring.cache.jcache.config: the manager's URI is the default one, which does not name these servers
+    // no spring.cache.jcache.config: the manager's URI is the one the caspian.* keys describe
     String namespace = "spring-tag-" + System.nanoTime();
     try (ConfigurableApplicationContext context = start(
         "caspian.memcached.servers=" + memcached.addresses(), "caspian.namespace=" + namespace)) {
       javax.cache.CacheManager jcache = context.getBean(javax.cache.CacheManager.class);
-      assertTrue(!jcache.getURI().toString().contains(memcached.addresses()), jcache.getURI().toString());
+      assertEquals("memcached://" + memcached.addresses() + "/" + namespace, jcache.getURI().toString());
       MeterRegistry registry = context.getBean(MeterRegistry.class);
       assertEquals("memcached://" + memcached.addresses() + "/" + namespace, registry.get("caspian.round.trips")
           .tag("client", "jcache").functionCounter().getId().getTag("manager"));
