@@ -58,10 +58,14 @@ public final class MemcachedProcess implements AutoCloseable {
    * {@link #stats()} speaks plain text and does not work on it; {@link #restart()} keeps TLS.
    */
   public static MemcachedProcess startTls(TestCertificates.KeyPair certificate, List<String> extraArgs) {
-    List<String> args = new ArrayList<>(List.of("-Z", "-o",
-        "ssl_chain_cert=" + certificate.certificate() + ",ssl_key=" + certificate.key()));
+    List<String> args = new ArrayList<>(tlsArgs(certificate));
     args.addAll(extraArgs);
     return start(64, args);
+  }
+
+  /** The arguments that make memcached serve TLS only with {@code certificate}. */
+  public static List<String> tlsArgs(TestCertificates.KeyPair certificate) {
+    return List.of("-Z", "-o", "ssl_chain_cert=" + certificate.certificate() + ",ssl_key=" + certificate.key());
   }
 
   /**
@@ -71,6 +75,11 @@ public final class MemcachedProcess implements AutoCloseable {
    * {@code saslpasswd2} or the PLAIN mechanism is missing.
    */
   public static MemcachedProcess startSasl(String user, String password) {
+    return startSasl(user, password, List.of());
+  }
+
+  /** As {@link #startSasl(String, String)}, with extra arguments (e.g. TLS: {@link #tlsArgs}). */
+  public static MemcachedProcess startSasl(String user, String password, List<String> extraArgs) {
     assumeSaslAvailable();
     java.nio.file.Path dir;
     try {
@@ -88,7 +97,9 @@ public final class MemcachedProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    MemcachedProcess server = new MemcachedProcess(freePort(), 64, List.of("-S"), dir, user, password);
+    List<String> args = new ArrayList<>(List.of("-S"));
+    args.addAll(extraArgs);
+    MemcachedProcess server = new MemcachedProcess(freePort(), 64, args, dir, user, password);
     server.launch();
     return server;
   }
