@@ -2,6 +2,11 @@ package io.caspian.hibernate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.caspian.hibernate.protocol.CachedItem;
+import io.caspian.hibernate.protocol.LockId;
+import io.caspian.hibernate.protocol.SoftLockState;
+import io.caspian.hibernate.protocol.Stamped;
+import io.caspian.hibernate.protocol.TableState;
 import io.caspian.memcached.KeyEncoder;
 import io.caspian.memcached.MemcachedSettings;
 import io.caspian.memcached.codec.ValueCodec;
