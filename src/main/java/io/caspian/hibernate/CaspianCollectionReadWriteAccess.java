@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.VersionOrder;
 import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.CollectionDataAccess;

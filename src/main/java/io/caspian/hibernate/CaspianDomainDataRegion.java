@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.VersionOrder;
 import org.hibernate.cache.CacheException;
 import org.hibernate.cache.cfg.spi.CollectionDataCachingConfig;
 import org.hibernate.cache.cfg.spi.DomainDataRegionBuildingContext;

@@ -1,5 +1,9 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.LockId;
+import io.caspian.hibernate.protocol.ReadWriteTransitions;
+import io.caspian.hibernate.protocol.Step;
+import io.caspian.hibernate.protocol.VersionOrder;
 import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.EntityDataAccess;

@@ -1,5 +1,13 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.CachedItem;
+import io.caspian.hibernate.protocol.EndedNodes;
+import io.caspian.hibernate.protocol.LockId;
+import io.caspian.hibernate.protocol.ReadWriteState;
+import io.caspian.hibernate.protocol.ReadWriteTransitions;
+import io.caspian.hibernate.protocol.SoftLockState;
+import io.caspian.hibernate.protocol.Step;
+import io.caspian.hibernate.protocol.VersionOrder;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.hibernate.cache.spi.DomainDataRegion;

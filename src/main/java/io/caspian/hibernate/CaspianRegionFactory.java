@@ -1,5 +1,7 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.ClockTicks;
+import io.caspian.hibernate.protocol.LockId;
 import io.caspian.memcached.codec.TypeAdapters;
 import java.time.Duration;
 import java.util.List;

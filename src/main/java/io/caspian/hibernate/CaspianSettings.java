@@ -119,9 +119,11 @@ public record CaspianSettings(
    * and the few Hibernate classes cache entries are made of (entity and collection entries, a query's cached result,
    * the markers of unfetched lazy properties and back references), not {@code org.hibernate.**} (some two thousand
    * serializable classes). Caspian's records and Hibernate's entity and collection entries are written in the compact
-   * format, without Java serialization; these names are for values earlier versions wrote and for the query cache.
+   * format, without Java serialization; these names are for values earlier versions wrote, for a node whose cache
+   * manager lacks the adapters, and for the query cache. Each of Caspian's packages is named on its own ({@code .*}
+   * admits one package's classes, not its sub-packages).
    */
-  static final String BUILT_IN_ALLOW = "io.caspian.hibernate.*;"
+  static final String BUILT_IN_ALLOW = "io.caspian.hibernate.*;io.caspian.hibernate.protocol.*;"
       + "org.hibernate.cache.spi.entry.StandardCacheEntryImpl;org.hibernate.cache.spi.entry.CollectionCacheEntry;"
       + "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem;"
       + "org.hibernate.bytecode.enhance.spi.LazyPropertyInitializer$1;"

@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.LockId;
 import java.util.HashSet;
 import java.util.Set;
 import org.hibernate.cache.spi.CacheTransactionSynchronization;

@@ -1,5 +1,10 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.CachedItem;
+import io.caspian.hibernate.protocol.LockId;
+import io.caspian.hibernate.protocol.SoftLockState;
+import io.caspian.hibernate.protocol.Stamped;
+import io.caspian.hibernate.protocol.TableState;
 import io.caspian.memcached.codec.CodecException;
 import io.caspian.memcached.codec.CompactInput;
 import io.caspian.memcached.codec.CompactOutput;

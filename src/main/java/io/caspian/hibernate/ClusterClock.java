@@ -1,5 +1,6 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.ClockTicks;
 import io.caspian.jcache.ServerAwareCache;
 import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicLong;

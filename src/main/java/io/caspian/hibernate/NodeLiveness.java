@@ -1,5 +1,8 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.ClockTicks;
+import io.caspian.hibernate.protocol.EndedNodes;
+import io.caspian.hibernate.protocol.SoftLockState;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;

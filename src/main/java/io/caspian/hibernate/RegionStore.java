@@ -1,5 +1,9 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.ReadWriteState;
+import io.caspian.hibernate.protocol.ReadWriteTransitions;
+import io.caspian.hibernate.protocol.SoftLockState;
+import io.caspian.hibernate.protocol.Stamped;
 import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,5 +1,8 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.LockId;
+import io.caspian.hibernate.protocol.SoftLockState;
+import io.caspian.hibernate.protocol.TableState;
 import java.io.Serializable;
 import javax.cache.Cache;
 import javax.cache.CacheException;

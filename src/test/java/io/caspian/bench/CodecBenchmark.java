@@ -1,9 +1,9 @@
 package io.caspian.bench;
 
-import io.caspian.hibernate.CachedItem;
+import io.caspian.hibernate.protocol.CachedItem;
 import io.caspian.hibernate.CaspianTypeAdapters;
 import io.caspian.hibernate.MappedValue;
-import io.caspian.hibernate.Stamped;
+import io.caspian.hibernate.protocol.Stamped;
 import io.caspian.memcached.codec.ValueCodec;
 import java.io.Serializable;
 import java.lang.reflect.Constructor;

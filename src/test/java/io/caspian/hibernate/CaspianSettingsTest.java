@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caspian.hibernate.protocol.CachedItem;
+import io.caspian.hibernate.protocol.LockId;
+import io.caspian.hibernate.protocol.SoftLockState;
+import io.caspian.hibernate.protocol.Stamped;
+import io.caspian.hibernate.protocol.TableState;
+import io.caspian.memcached.codec.SerializationFilter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -66,8 +72,20 @@ class CaspianSettingsTest {
     assertEquals("u", properties.getProperty("caspian.memcached.sasl.username"));
     assertEquals("secret", properties.getProperty("caspian.memcached.sasl.password"));
     assertTrue(properties.getProperty("caspian.serialization.allow").endsWith(";com.shop.**"));
-    assertTrue(properties.getProperty("caspian.serialization.allow").startsWith("io.caspian.hibernate.*;org.hibernate.cache.spi.entry.StandardCacheEntryImpl;"));
+    assertTrue(properties.getProperty("caspian.serialization.allow").startsWith("io.caspian.hibernate.*;io.caspian.hibernate.protocol.*;"
+        + "org.hibernate.cache.spi.entry.StandardCacheEntryImpl;"));
     assertFalse(settings.toString().contains("secret"));
+  }
+
+  @Test
+  void theAllowListAdmitsCaspiansOwnStateRecordsInEveryPackageButNoOtherClass() {
+    var allowed = SerializationFilter.classNames(CaspianSettings.BUILT_IN_ALLOW);
+    for (Class<?> type : List.of(CaspianCacheKey.class, MappedValue.class, Stamped.class, CachedItem.class,
+        SoftLockState.class, SoftLockState.Lease.class, LockId.class, TableState.class)) {
+      assertTrue(allowed.test(type.getName()), type.getName());
+    }
+    assertFalse(allowed.test("io.caspian.hibernate.domain.Item"), "a sub-package only when named");
+    assertFalse(allowed.test("io.caspian.jcache.CaspianCacheManager"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.caspian.hibernate;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caspian.hibernate.protocol.ClockTicks;
 import io.caspian.jcache.CaspianCachingProvider;
 import io.caspian.testing.MemcachedExtension;
 import java.net.URI;

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caspian.hibernate.protocol.CachedItem;
+import io.caspian.hibernate.protocol.LockId;
+import io.caspian.hibernate.protocol.SoftLockState;
+import io.caspian.hibernate.protocol.Stamped;
+import io.caspian.hibernate.protocol.TableState;
 import io.caspian.memcached.codec.CodecException;
 import io.caspian.memcached.codec.ValueCodec;
 import java.io.Serializable;
@@ -49,6 +54,32 @@ class CompactStateTest {
     Object back = codec.decode(bytes, loader);
     assertSame(value.getClass(), back.getClass());
     return back;
+  }
+
+  /**
+   * Bytes written by Caspian before the compact format (and before leases):
+   * {@code Stamped(4, SoftLockState(id, deadline 5000, version 7L, holders 2, concurrent, unlockTimestamp 0))}, Java
+   * serialization naming {@code io.caspian.hibernate.Stamped}. The state records now live in
+   * {@code io.caspian.hibernate.protocol}, so such an item no longer decodes: it is an unreadable item, a miss that
+   * loads leave alone until a writer's lock or an eviction replaces it (docs/hibernate-design.md, path 10). Compact
+   * items name type ids, not classes, and are unaffected ({@link WireKeysTest}).
+   */
+  private static final String PRE_COMPACT_PRE_LEASE_HELD =
+        "rO0ABXNyABxpby5jYXNwaWFuLmhpYmVybmF0ZS5TdGFtcGVkAAAAAAAAAAACAAJKAAVlcG9jaEwABXN0YXRldAASTGphdmEvbGFu"
+        + "Zy9PYmplY3Q7eHAAAAAAAAAABHNyACJpby5jYXNwaWFuLmhpYmVybmF0ZS5Tb2Z0TG9ja1N0YXRlAAAAAAAAAAACAAZaAApjb25j"
+        + "dXJyZW50SgAIZGVhZGxpbmVJAAdob2xkZXJzSgAPdW5sb2NrVGltZXN0YW1wTAACaWR0AB1MaW8vY2FzcGlhbi9oaWJlcm5hdGUv"
+        + "TG9ja0lkO0wAB3ZlcnNpb25xAH4AAXhwAQAAAAAAABOIAAAAAgAAAAAAAAAAc3IAG2lvLmNhc3BpYW4uaGliZXJuYXRlLkxvY2tJ"
+        + "ZAAAAAAAAAAAAgACSgAIc2VxdWVuY2VMAARub2RldAAQTGphdmEvdXRpbC9VVUlEO3hwAAAAAAAAAANzcgAOamF2YS51dGlsLlVV"
+        + "SUS8mQP3mG2FLwIAAkoADGxlYXN0U2lnQml0c0oAC21vc3RTaWdCaXRzeHAAAAAAAAAACQAAAAAAAAAAc3IADmphdmEubGFuZy5M"
+        + "b25nO4vkkMyPI98CAAFKAAV2YWx1ZXhyABBqYXZhLmxhbmcuTnVtYmVyhqyVHQuU4IsCAAB4cAAAAAAAAAAH";
+  @Test
+  void javaSerializedStatesOfTheFlatPackageNoLongerDecode() {
+    byte[] stream = java.util.Base64.getDecoder().decode(PRE_COMPACT_PRE_LEASE_HELD);
+    byte[] item = new byte[stream.length + 1];
+    item[0] = 1; // the transport's tag of a plain Java serialization stream, as versions before the compact format wrote
+    System.arraycopy(stream, 0, item, 1, stream.length);
+    CodecException e = assertThrows(CodecException.class, () -> codec.decode(item, loader));
+    assertTrue(e.getMessage().contains("class not found: io.caspian.hibernate.Stamped"), e.getMessage());
   }
 
   @Test

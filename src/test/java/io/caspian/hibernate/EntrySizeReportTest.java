@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.caspian.hibernate.domain.Item;
+import io.caspian.hibernate.protocol.CachedItem;
+import io.caspian.hibernate.protocol.Stamped;
 import io.caspian.memcached.Memcached;
 import io.caspian.memcached.MemcachedSettings;
 import io.caspian.memcached.codec.ValueCodec;

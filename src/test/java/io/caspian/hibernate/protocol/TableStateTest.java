@@ -1,4 +1,4 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param writers         writers counted without a lease (states written before leases existed); they count until
  *                        {@code writersDeadline}
- * @param writersDeadline {@link ClusterClock#now()} value after which the lease-less writers are presumed dead
+ * @param writersDeadline {@code ClusterClock.now()} value after which the lease-less writers are presumed dead
  * @param lastCommit      cluster-clock stamp of the latest invalidate (commit or rollback) of the table
  * @param leases          the in-flight writers, each presumed dead after its own deadline
  */

@@ -1,6 +1,6 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
-import io.caspian.hibernate.SoftLockState.Lease;
+import io.caspian.hibernate.protocol.SoftLockState.Lease;
 import java.util.List;
 
 /**
@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <p>Timestamps: {@code txTimestamp} is the caching timestamp of the Hibernate transaction (a cluster clock value
  * this JVM had seen when it began: never above the clock at its start), {@code stamp} a fresh
- * {@link ClusterClock#advance()} value, {@code now} a {@link ClusterClock#now()}
+ * {@code ClusterClock.advance()} value, {@code now} a {@code ClusterClock.now()}
  * value used only against lock deadlines. See docs/hibernate-design.md for the table of transitions.
  */
 public final class ReadWriteTransitions {
@@ -22,7 +22,7 @@ public final class ReadWriteTransitions {
    * write of its key is in progress (a writer replaces it with a lock before its statement and publishes after its
    * commit, and a load is cached only when no commit or eviction came after the load began), so it is as new as the
    * database for every reader. Stock Hibernate also hides items cached after the reader's transaction began; with a
-   * caching timestamp that may lag (see {@link ClusterClock#current()}) that rule would only turn current items into
+   * caching timestamp that may lag (see {@code ClusterClock.current()}) that rule would only turn current items into
    * misses.
    */
   public static Object read(ReadWriteState state) {

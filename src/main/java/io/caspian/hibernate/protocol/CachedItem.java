@@ -1,4 +1,4 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
 /**
  * An unlocked, readable cache entry.

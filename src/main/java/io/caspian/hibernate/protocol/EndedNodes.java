@@ -1,6 +1,6 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
-import io.caspian.hibernate.SoftLockState.Lease;
+import io.caspian.hibernate.protocol.SoftLockState.Lease;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.UUID;
  *
  * <p>A lease of an ended node counts until the earlier of its own deadline and the node's end, never longer: up to
  * that end the node may have committed (it was alive by its own promise), after it nothing of it runs any more under
- * that identity (a node that finds it went silent for too long takes a new one, see {@link NodeLiveness}). So a
+ * that identity (a node that finds it went silent for too long takes a new one, see {@code NodeLiveness}). So a
  * crashed node's soft locks and table leases stop counting one node timeout after its last heartbeat instead of one
  * lock timeout after they were taken, and count as released (or committed) at that moment, exactly as a lease that
  * lapsed on its own does.
@@ -82,7 +82,7 @@ public record EndedNodes(Map<UUID, Long> endedAt) {
   }
 
   /** The nodes of the leases of {@code state} still live at {@code now} (a held lock's, or none). */
-  static List<UUID> liveNodesOf(Object state, long now) {
+  public static List<UUID> liveNodesOf(Object state, long now) {
     if (!(state instanceof SoftLockState lock) || !lock.isHeld()) {
       return List.of();
     }

@@ -1,4 +1,4 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
 /**
  * The outcome of one transition: the state to store ({@code null} = no entry) and the answer Hibernate gets
@@ -9,7 +9,8 @@ package io.caspian.hibernate;
  */
 public record Step(ReadWriteState next, boolean accepted) {
 
-  static Step unchanged(ReadWriteState old) {
+  /** The step that writes nothing and answers false. */
+  public static Step unchanged(ReadWriteState old) {
     return new Step(old, false);
   }
 

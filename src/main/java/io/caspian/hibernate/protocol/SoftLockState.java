@@ -1,4 +1,4 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ public record SoftLockState(
    * One transaction's hold on the lock.
    *
    * @param id       the handle its {@code lockItem} returned; its unlock/afterUpdate only act on this lease
-   * @param deadline {@link ClusterClock#now()} value after which this holder is presumed dead
+   * @param deadline {@code ClusterClock.now()} value after which this holder is presumed dead
    */
   public record Lease(LockId id, long deadline) implements Serializable {
     public Lease {
@@ -50,7 +50,7 @@ public record SoftLockState(
   }
 
   /** The holder of a lock written by Caspian before leases existed: it can only expire. */
-  static final LockId LEGACY_HOLDER = new LockId(new UUID(0L, 0L), 0L);
+  public static final LockId LEGACY_HOLDER = new LockId(new UUID(0L, 0L), 0L);
 
   private static final Comparator<Lease> CANONICAL =
       Comparator.comparing((Lease l) -> l.id().node()).thenComparingLong(l -> l.id().sequence());

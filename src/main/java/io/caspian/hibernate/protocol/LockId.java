@@ -1,4 +1,4 @@
-package io.caspian.hibernate;
+package io.caspian.hibernate.protocol;
 
 import java.io.Serializable;
 import java.util.UUID;
