@@ -47,7 +47,7 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value, Object version) {
-    return release(key, startedAt(session), false,
+    return release(key, null, startedAt(session), false,
         stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), version, stamp)),
         null);
   }
@@ -67,7 +67,7 @@ final class CaspianEntityReadWriteAccess extends CaspianReadWriteAccess implemen
       Object previousVersion,
       SoftLock lock) {
     handedBack(session, lock);
-    return release(key, startedAt(session), true,
+    return release(key, (LockId) lock, startedAt(session), true,
         stamp -> stepOnState(old -> ReadWriteTransitions.afterUpdate(
             old, (LockId) lock, MappedValue.wrap(key, value), currentVersion, stamp)),
         stamp -> stepOnState(old -> new Step(ReadWriteTransitions.unlock(old, (LockId) lock, stamp), false)));

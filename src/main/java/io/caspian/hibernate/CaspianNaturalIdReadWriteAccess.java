@@ -47,7 +47,7 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
 
   @Override
   public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value) {
-    return release(key, startedAt(session), false,
+    return release(key, null, startedAt(session), false,
         stamp -> stepOnState(old -> ReadWriteTransitions.afterInsert(old, MappedValue.wrap(key, value), null, stamp)),
         null);
   }
@@ -60,7 +60,7 @@ final class CaspianNaturalIdReadWriteAccess extends CaspianReadWriteAccess imple
   @Override
   public boolean afterUpdate(SharedSessionContractImplementor session, Object key, Object value, SoftLock lock) {
     handedBack(session, lock);
-    return release(key, startedAt(session), true,
+    return release(key, (LockId) lock, startedAt(session), true,
         stamp -> stepOnState(old -> ReadWriteTransitions.afterUpdate(
             old, (LockId) lock, MappedValue.wrap(key, value), null, stamp)),
         stamp -> stepOnState(old -> new Step(ReadWriteTransitions.unlock(old, (LockId) lock, stamp), false)));

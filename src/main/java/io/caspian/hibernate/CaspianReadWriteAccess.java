@@ -178,7 +178,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
 
   /** Releases the lock {@link #relock} took, once the transaction has completed. */
   void releaseRelocked(Object key, LockId lock) {
-    release(key, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
+    release(key, lock, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
         ReadWriteTransitions.unlock(old, lock, stamp), Boolean.FALSE), null);
   }
 
@@ -193,7 +193,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
   @Override
   public void unlockItem(SharedSessionContractImplementor session, Object key, SoftLock lock) {
     handedBack(session, lock);
-    release(key, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
+    release(key, (LockId) lock, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
         ReadWriteTransitions.unlock(old, (LockId) lock, stamp), Boolean.FALSE), null);
   }
 
@@ -203,7 +203,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
    */
   void releaseAbandoned(Object key, LockId lock) {
     factory().recordAbandonedLock();
-    release(key, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
+    release(key, lock, Long.MAX_VALUE, true, stamp -> old -> new RegionStore.Outcome(
         ReadWriteTransitions.unlock(old, lock, stamp), Boolean.FALSE), null);
   }
 
@@ -250,22 +250,34 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
    * Runs a write-completion transition that needs a fresh cluster stamp; if the stamp or the transition cannot be
    * obtained, the entry may hold a stale value later, so the region is evicted.
    *
+   * @param lock      the lock this completion hands back, or null (afterInsert): if memcached cannot be reached, it is
+   *                  released later by the background collector rather than left to its lock timeout
    * @param startedAt when the completing transaction began ({@code Long.MAX_VALUE}: the transition never publishes)
    * @param ifEvicted what to do instead when the region was evicted after {@code startedAt} (null: nothing), since a
    *                  value the transaction wrote may predate the change behind that eviction
    */
-  protected boolean release(Object key, long startedAt, boolean completesLock,
+  protected boolean release(Object key, LockId lock, long startedAt, boolean completesLock,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> ifEvicted) {
     if (factory().settings().asyncCompletion()) {
       // after the commit: the lock protects the key until this lands (CompletionQueue); Hibernate only counts the put
-      factory().complete(store.name(), key, () -> releaseNow(key, startedAt, completesLock, transition, ifEvicted));
+      factory().complete(store.name(), key,
+          () -> releaseNow(key, lock, startedAt, completesLock, transition, ifEvicted));
       return false;
     }
-    return releaseNow(key, startedAt, completesLock, transition, ifEvicted);
+    return releaseNow(key, lock, startedAt, completesLock, transition, ifEvicted);
   }
 
-  private boolean releaseNow(Object key, long startedAt, boolean completesLock,
+  /**
+   * A release that could not reach memcached, retried by the background collector: a plain unlock stamped when it
+   * lands (never a publish, whose value may be stale by then). True once it landed.
+   */
+  boolean retryRelease(Object key, LockId lock) {
+    return store.completeStamped(key, Long.MAX_VALUE, stamp -> old -> new RegionStore.Outcome(
+        ReadWriteTransitions.unlock(asState(old), lock, stamp), Boolean.FALSE), null) != null;
+  }
+
+  private boolean releaseNow(Object key, LockId lock, long startedAt, boolean completesLock,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> transition,
       LongFunction<Function<ReadWriteState, RegionStore.Outcome>> ifEvicted) {
     boolean[] lockGone = new boolean[1];
@@ -274,6 +286,11 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
         ifEvicted == null ? null : stamp -> noticingLostLock(ifEvicted.apply(stamp), lockGone));
     if (outcome == null) {
       store.invalidationLost();
+      if (lock != null) {
+        // the region's eviction does not end the lock (held locks survive evictions): release it once memcached is
+        // back, or the key stays uncacheable on every node until the lock timeout
+        factory().oweRelease(this, key, lock);
+      }
       return false;
     }
     if (completesLock && lockGone[0]) {

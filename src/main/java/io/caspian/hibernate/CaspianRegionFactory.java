@@ -300,7 +300,70 @@ public class CaspianRegionFactory extends RegionFactoryTemplate {
     return serverRestarts.sum();
   }
 
+  /** A lock whose release could not reach memcached, released again by {@link #settleDebts} until its deadline. */
+  private record OwedRelease(CaspianReadWriteAccess access, Object key, LockId lock, long until) {
+  }
+
+  /** Bounded: past it, further owed locks are left to their lock timeout. */
+  private static final int MAX_OWED_RELEASES = 10_000;
+  private final java.util.concurrent.ConcurrentLinkedQueue<OwedRelease> owedReleases =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger owedReleaseCount =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder releasesRetried = new java.util.concurrent.atomic.LongAdder();
+
+  void oweRelease(CaspianReadWriteAccess access, Object key, LockId lock) {
+    if (owedReleaseCount.incrementAndGet() > MAX_OWED_RELEASES) {
+      owedReleaseCount.decrementAndGet();
+      return;
+    }
+    owedReleases.add(new OwedRelease(access, key, lock, clock.now() + lockTimeoutTicks()));
+  }
+
+  /**
+   * Releases of soft locks that could not reach memcached at their transaction's completion and landed later, from
+   * the background (the key was uncacheable meanwhile, on every node; without the retry it stayed so until the lock
+   * timeout).
+   */
+  public long getRetriedReleaseCount() {
+    return releasesRetried.sum();
+  }
+
+  /** Locks whose release is still owed (memcached out of reach since their completion). */
+  public int getOwedReleaseCount() {
+    return owedReleaseCount.get();
+  }
+
+  private void retryOwedReleases() {
+    int pending = owedReleaseCount.get();
+    for (int i = 0; i < pending; i++) {
+      OwedRelease owed = owedReleases.poll();
+      if (owed == null) {
+        return;
+      }
+      if (clock.now() > owed.until()) {
+        owedReleaseCount.decrementAndGet(); // lapsed on its own meanwhile
+      } else if (owed.access().retryRelease(owed.key(), owed.lock())) {
+        owedReleaseCount.decrementAndGet();
+        releasesRetried.increment();
+      } else {
+        owedReleases.add(owed);
+        return; // memcached still away: the rest waits for the next round
+      }
+    }
+  }
+
   private void settleDebts() {
+    try {
+      settleDebtsNow();
+    } catch (RuntimeException e) {
+      // an exception would end the scheduled task for good: log it, try again next round
+      LOG.log(System.Logger.Level.WARNING, "retrying owed evictions and releases failed", e);
+    }
+  }
+
+  private void settleDebtsNow() {
+    retryOwedReleases();
     for (RegionStore store : stores) {
       if (store.owesEviction()) {
         store.settleDebt();

@@ -114,11 +114,11 @@ public final class RegionStore implements DomainDataStorageAccess {
     }
     try {
       LongSupplier stamp = clock.advanceLater();
-      return (Outcome) epoch.invoke(key, current -> {
+      return answered((Outcome) epoch.invoke(key, current -> {
         long now = stamp.getAsLong();
         return new Apply(current, startedAt, transition.apply(now), ifEvicted == null ? null : ifEvicted.apply(now),
             false);
-      });
+      }));
     } catch (CacheException | ClassCastException e) {
       return null;
     }
@@ -129,10 +129,35 @@ public final class RegionStore implements DomainDataStorageAccess {
       return null;
     }
     try {
-      return (Outcome) epoch.invoke(key, current -> new Apply(current, loadedAt, transition, null, isLoad));
+      return answered((Outcome) epoch.invoke(key, current -> new Apply(current, loadedAt, transition, null, isLoad)));
     } catch (CacheException | ClassCastException e) {
       return null;
     }
+  }
+
+  /** The answer of a step refused because its transaction began before the region's epoch. */
+  private record PredatesEpoch(long epoch) implements Serializable {
+  }
+
+  /**
+   * An outcome as callers see it: a refusal for the epoch answers false. An epoch above every clock value this node
+   * saw was stamped by a bound, not by the clock (an eviction while the clock was out of reach, see
+   * {@link ClusterClock#stampOrBound()}): in a quiet cluster no transaction would ever begin after it, and every load
+   * would be refused until some write moved the clock. Move it.
+   */
+  private Outcome answered(Outcome outcome) {
+    if (outcome != null && outcome.answer() instanceof PredatesEpoch refused) {
+      if (refused.epoch() > clock.seen()) {
+        try {
+          clock.advance();
+          clock.forgetSeen();
+        } catch (CacheException | ClassCastException e) {
+          // only later cache hits are lost
+        }
+      }
+      return new Outcome(outcome.next(), Boolean.FALSE);
+    }
+    return outcome;
   }
 
   /** What a transition decided: the new state ({@code next == old} = write nothing, null = remove) and its answer. */
@@ -157,7 +182,7 @@ public final class RegionStore implements DomainDataStorageAccess {
       Stamped.View view = Stamped.resolve(stored, epoch);
       Function<Object, Outcome> step = loadedAt < view.epoch() ? ifEvicted : transition;
       if (step == null) {
-        return new Outcome(view.state(), Boolean.FALSE);
+        return new Outcome(view.state(), new PredatesEpoch(view.epoch()));
       }
       Outcome outcome = step.apply(view.state());
       if (outcome.next() != view.state()) {

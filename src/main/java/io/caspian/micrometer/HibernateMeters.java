@@ -36,6 +36,9 @@ final class HibernateMeters {
     CaspianMeterBinder.counter(registry, "caspian.hibernate.node.identity.renewals", "times this node found its own"
         + " heartbeat older than half the node timeout (a pause) and went on under a new identity", factory,
         CaspianRegionFactory::getNodeIdentityRenewalCount, tags);
+    CaspianMeterBinder.counter(registry, "caspian.hibernate.retried.releases", "soft-lock releases that could not"
+        + " reach memcached at completion and landed later, from the background", factory,
+        CaspianRegionFactory::getRetriedReleaseCount, tags);
     CaspianMeterBinder.counter(registry, "caspian.hibernate.server.restarts", "times a memcached server came back or"
         + " forgot what it held (every region evicted)", factory, CaspianRegionFactory::getServerRestartCount, tags);
     CaspianMeterBinder.counter(registry, "caspian.hibernate.mapping.mismatches", "entries cached by another mapping"

@@ -76,7 +76,8 @@ class SpringJpaTest {
       assertTrue(registry.get("caspian.round.trips").tag("client", "hibernate").functionCounter().count() > before);
       for (String name : List.of("caspian.hibernate.lost.locks", "caspian.hibernate.server.restarts",
           "caspian.hibernate.mapping.mismatches", "caspian.hibernate.abandoned.locks",
-          "caspian.hibernate.ended.node.locks", "caspian.hibernate.node.identity.renewals", "caspian.cas.conflicts",
+          "caspian.hibernate.ended.node.locks", "caspian.hibernate.node.identity.renewals",
+          "caspian.hibernate.retried.releases", "caspian.cas.conflicts",
           "caspian.cas.gave.up", "caspian.transport.failures", "caspian.transport.timeouts",
           "caspian.fail.open.skips", "caspian.values.rejected", "caspian.values.tampered")) {
         assertEquals(0.0, registry.get(name).tag("client", "hibernate").functionCounter().count(), name);
