@@ -56,8 +56,10 @@ final class NodeLiveness {
   private final AtomicLong endedLeases = new AtomicLong();
   private volatile EndedNodes ended = EndedNodes.NONE;
   private volatile UUID self = UUID.randomUUID();
-  /** {@link System#nanoTime()} up to which our own latest promise holds for sure; MAX while we promised nothing. */
-  private volatile long trustedUntilNanos = Long.MAX_VALUE;
+  /** {@link System#nanoTime()} up to which our own latest promise holds for sure, if {@link #promised}. */
+  private volatile long trustedUntilNanos;
+  /** Whether the current id promised anything yet: until it did, nobody can judge it ended. */
+  private volatile boolean promised;
   private volatile boolean stopped;
 
   /**
@@ -82,10 +84,15 @@ final class NodeLiveness {
    * may have judged the old one ended.
    */
   UUID self() {
-    if (System.nanoTime() - trustedUntilNanos > 0) {
+    if (lapsed()) {
       return renewIdentity();
     }
     return self;
+  }
+
+  private boolean lapsed() {
+    // nanoTime values are compared by difference only: their origin is arbitrary, and may be negative
+    return promised && System.nanoTime() - trustedUntilNanos > 0;
   }
 
   /** Whether leases taken under {@code node} may have been judged ended by other nodes (it is not our id any more). */
@@ -94,10 +101,10 @@ final class NodeLiveness {
   }
 
   private synchronized UUID renewIdentity() {
-    if (System.nanoTime() - trustedUntilNanos > 0) {
+    if (lapsed()) {
       UUID old = self;
       self = UUID.randomUUID();
-      trustedUntilNanos = Long.MAX_VALUE; // the new id promised nothing yet: nobody can judge it ended
+      promised = false;
       identityChanges.incrementAndGet();
       LOG.log(System.Logger.Level.WARNING, () -> "this node renewed no heartbeat for more than half the node timeout"
           + " (a pause, or memcached out of reach): it may have been judged ended, so it goes on as a new node (" + old
@@ -122,6 +129,7 @@ final class NodeLiveness {
     synchronized (this) {
       if (id.equals(self) && !stopped) {
         trustedUntilNanos = started + selfTrustNanos;
+        promised = true;
         renewals.incrementAndGet();
       }
     }
