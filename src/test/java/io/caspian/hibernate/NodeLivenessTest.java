@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.stat.CacheRegionStatistics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +36,11 @@ class NodeLivenessTest {
   }
 
   private static CaspianRegionFactory regions(SessionFactory node) {
-    return (CaspianRegionFactory) node.unwrap(SessionFactoryImplementor.class).getCache().getRegionFactory();
+    return TwoNodes.regions(node);
   }
 
   private static String servedName(SessionFactory node) {
-    return node.fromTransaction(s -> s.find(Item.class, 1L).getName());
+    return TwoNodes.itemName(node, 1L);
   }
 
   private static CacheRegionStatistics items(SessionFactory node) {
@@ -80,14 +79,23 @@ class NodeLivenessTest {
     return session;
   }
 
+  /**
+   * Item 1 = v1, then A's transaction updates it to {@code name} and flushes (holding its soft lock and the table's
+   * writer lease) and A's heartbeat stops, as a crash or a long pause would stop it.
+   */
+  private static Session lockedBySilentNode(TwoNodes nodes, String name) {
+    nodes.a.inTransaction(s -> s.persist(new Item(1L, "c1", "v1")));
+    Completions.await(nodes.a);
+    sleep(600); // A has renewed its heartbeat since it started: B can judge it
+    Session session = openUpdate(nodes.a, name);
+    TwoNodes.regions(nodes.a).silenceHeartbeat();
+    return session;
+  }
+
   @Test
   void aCrashedNodesLockEndsOneNodeTimeoutAfterItsLastHeartbeat() {
     try (TwoNodes nodes = new TwoNodes(TwoNodes.CASPIAN, memcached.addresses(), FAST, FAST)) {
-      nodes.a.inTransaction(s -> s.persist(new Item(1L, "c1", "v1")));
-      Completions.await(nodes.a);
-      sleep(600); // A has renewed its heartbeat since it started: B can judge it
-      Session crashed = openUpdate(nodes.a, "never committed");
-      regions(nodes.a).silenceHeartbeat();
+      Session crashed = lockedBySilentNode(nodes, "never committed");
       long start = System.nanoTime();
 
       double took = secondsUntilCached(nodes.b, 20, "v1");
@@ -126,11 +134,7 @@ class NodeLivenessTest {
   @Test
   void aNodeSilentWhileItHeldALockLocksAgainBeforeItCommits() {
     try (TwoNodes nodes = new TwoNodes(TwoNodes.CASPIAN, memcached.addresses(), FAST, FAST)) {
-      nodes.a.inTransaction(s -> s.persist(new Item(1L, "c1", "v1")));
-      Completions.await(nodes.a);
-      sleep(600);
-      Session paused = openUpdate(nodes.a, "v2");
-      regions(nodes.a).silenceHeartbeat(); // as a long GC pause would: A's promise runs out, A does not know yet
+      Session paused = lockedBySilentNode(nodes, "v2"); // a long pause: A's promise runs out, A does not know yet
       assertTrue(secondsUntilCached(nodes.b, 20, "v1") >= 0, "B judged A ended and cached v1 over its lock");
 
       // A resumes and commits; its completions (the unlock that would otherwise fix the entry) are held back
@@ -156,11 +160,7 @@ class NodeLivenessTest {
   @Test
   void aCrashedWritersTableLeaseEndsWithItsNode() {
     try (TwoNodes nodes = new TwoNodes(TwoNodes.CASPIAN, memcached.addresses(), FAST, FAST)) {
-      nodes.a.inTransaction(s -> s.persist(new Item(1L, "c1", "v1")));
-      Completions.await(nodes.a);
-      sleep(600);
-      Session crashed = openUpdate(nodes.a, "never committed"); // the flush pre-invalidated table Item
-      regions(nodes.a).silenceHeartbeat();
+      Session crashed = lockedBySilentNode(nodes, "never committed"); // the flush pre-invalidated table Item
       long start = System.nanoTime();
       double took = -1;
       while (System.nanoTime() - start < 20e9) {

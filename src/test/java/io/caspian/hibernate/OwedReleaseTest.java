@@ -7,8 +7,6 @@ import io.caspian.hibernate.domain.Item;
 import io.caspian.testing.MemcachedExtension;
 import java.util.Map;
 import org.hibernate.Session;
-import org.hibernate.SessionFactory;
-import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,14 +22,6 @@ class OwedReleaseTest {
   @BeforeEach
   void needsProvider() {
     TwoNodes.assumeProvider();
-  }
-
-  private static CaspianRegionFactory regions(SessionFactory node) {
-    return (CaspianRegionFactory) node.unwrap(SessionFactoryImplementor.class).getCache().getRegionFactory();
-  }
-
-  private static String servedName(SessionFactory node) {
-    return node.fromTransaction(s -> s.find(Item.class, 1L).getName());
   }
 
   @Test
@@ -50,21 +40,21 @@ class OwedReleaseTest {
         memcached.server().resume();
         writer.close();
       }
-      assertEquals(1, regions(nodes.a).getOwedReleaseCount(), "the release is owed");
+      assertEquals(1, TwoNodes.regions(nodes.a).getOwedReleaseCount(), "the release is owed");
 
       long start = System.nanoTime();
       var items = nodes.b.getStatistics().getDomainDataRegionStatistics("items");
       boolean hit = false;
       while (!hit && System.nanoTime() - start < 15e9) {
         long hits = items.getHitCount();
-        assertEquals("v2", servedName(nodes.b));
+        assertEquals("v2", TwoNodes.itemName(nodes.b, 1L));
         hit = items.getHitCount() > hits;
         Thread.sleep(100);
       }
       assertTrue(hit, "B caches item 1 again once A's owed release landed, not after the 60 s lock timeout (retried "
-          + regions(nodes.a).getRetriedReleaseCount() + ", owed " + regions(nodes.a).getOwedReleaseCount() + ")");
-      assertEquals(1, regions(nodes.a).getRetriedReleaseCount());
-      assertEquals(0, regions(nodes.a).getOwedReleaseCount());
+          + TwoNodes.regions(nodes.a).getRetriedReleaseCount() + ", owed " + TwoNodes.regions(nodes.a).getOwedReleaseCount() + ")");
+      assertEquals(1, TwoNodes.regions(nodes.a).getRetriedReleaseCount());
+      assertEquals(0, TwoNodes.regions(nodes.a).getOwedReleaseCount());
     }
   }
 }

@@ -33,6 +33,17 @@ final class TwoNodes implements AutoCloseable {
     b = build(regionFactory, servers, id, extraB);
   }
 
+  /** The Caspian region factory of {@code node}. */
+  static CaspianRegionFactory regions(SessionFactory node) {
+    return (CaspianRegionFactory) node.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class).getCache()
+        .getRegionFactory();
+  }
+
+  /** The name of item {@code id} as a transaction of {@code node} is served it (from the cache if cached). */
+  static String itemName(SessionFactory node, long id) {
+    return node.fromTransaction(s -> s.find(Item.class, id).getName());
+  }
+
   /** Skips the calling test until the Caspian JCache provider is on the class path (it lands from main). */
   static void assumeProvider() {
     boolean present;
