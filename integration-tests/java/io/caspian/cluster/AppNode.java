@@ -58,6 +58,7 @@ public final class AppNode {
     // release v2 runs with a different Account class of the same name first on its class path (see Cluster)
     Class<? extends AccountBase> type = Account.class;
     String lockTimeout = args[5];
+    String nodeTimeout = args.length > 6 ? args[6] : "10";
     Configuration c = new Configuration().addAnnotatedClass(type)
         .setProperty("hibernate.connection.url", jdbcUrl)
         .setProperty("hibernate.connection.pool_size", "8")
@@ -69,7 +70,9 @@ public final class AppNode {
       c.setProperty("hibernate.cache.region.factory_class", "caspian")
           .setProperty(CaspianSettings.SERVERS, servers)
           .setProperty(CaspianSettings.NAMESPACE, namespace)
-          .setProperty(CaspianSettings.LOCK_TIMEOUT, lockTimeout);
+          .setProperty(CaspianSettings.LOCK_TIMEOUT, lockTimeout)
+          .setProperty(CaspianSettings.NODE_TIMEOUT, nodeTimeout)
+          .setProperty(CaspianSettings.CLOCK_MAX_SKEW, "500");
     } else {
       // hibernate-jcache cannot take a memcached:// URI, so the Caspian default manager is set up by properties
       System.setProperty("caspian.memcached.servers", servers);

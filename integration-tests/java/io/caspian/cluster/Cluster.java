@@ -30,7 +30,12 @@ import org.h2.tools.Server;
 final class Cluster implements AutoCloseable {
   static final int ACCOUNTS = 5;
   /** Seconds after which Caspian presumes a soft lock's writer dead; short, so a killed node's locks clear quickly. */
-  static final int LOCK_TIMEOUT_SECONDS = 5;
+  /**
+   * The default lock timeout: a killed node's locks must end by its heartbeat ({@link #NODE_TIMEOUT_SECONDS}) and a
+   * failed release by its retry, not by the timeout running out during the audit.
+   */
+  static final int LOCK_TIMEOUT_SECONDS = 60;
+  static final int NODE_TIMEOUT_SECONDS = 2;
 
   private final List<MemcachedProcess> memcached = new ArrayList<>();
   private final Server database;
@@ -150,10 +155,10 @@ final class Cluster implements AutoCloseable {
         stale[i] += Long.parseLong(answer[i]);
       }
     }
-    // a soft lock left by a writer whose release failed expires at most one lock timeout after the last writer
-    // joined it, which at quiescence is the end of the workload
+    // a soft lock left by a killed node ends one node timeout after its last heartbeat, one whose release failed
+    // lands with the next retry (every second): not one lock timeout (60 s) later
     long uncacheable = 0;
-    long waitDeadline = System.nanoTime() + (LOCK_TIMEOUT_SECONDS + 2) * 1_000_000_000L;
+    long waitDeadline = System.nanoTime() + (NODE_TIMEOUT_SECONDS + 5) * 1_000_000_000L;
     for (int id = 1; id <= ACCOUNTS; id++) {
       int node = id % size();
       while (isUp(node) && !Boolean.parseBoolean(call(node, "/cached?id=" + id).trim())) {
@@ -255,7 +260,7 @@ final class Cluster implements AutoCloseable {
     return new ProcessBuilder(java, "-cp", cp, "-Xmx256m",
         "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
         AppNode.class.getName(), jdbcUrl, servers, namespace, regionFactory, release,
-        Integer.toString(LOCK_TIMEOUT_SECONDS))
+        Integer.toString(LOCK_TIMEOUT_SECONDS), Integer.toString(NODE_TIMEOUT_SECONDS))
         .redirectErrorStream(true).start();
   }
 
