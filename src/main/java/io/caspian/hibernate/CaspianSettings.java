@@ -80,8 +80,9 @@ public record CaspianSettings(
   public static final String REGION_PREFIX = PREFIX + "region.";
   public static final String LOCK_TIMEOUT = PREFIX + "lock_timeout";
   /**
-   * Seconds after its last heartbeat at which a node counts as ended, its soft locks and table leases with it
-   * (0: no heartbeats; a crashed node's locks then last {@value #LOCK_TIMEOUT}). See {@link NodeLiveness}.
+   * Seconds after its last heartbeat at which a node's promise runs out; found so, and still so half of it later,
+   * the node counts as ended at that moment, its soft locks and table leases with it (0: no heartbeats; a crashed
+   * node's locks then last {@value #LOCK_TIMEOUT}). See {@link NodeLiveness}.
    */
   public static final String NODE_TIMEOUT = PREFIX + "node_timeout";
   public static final String SERIALIZATION_ALLOW = PREFIX + "serialization.allow";

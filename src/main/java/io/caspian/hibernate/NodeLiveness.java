@@ -22,7 +22,9 @@ import javax.cache.Cache;
  *
  * <p>Every node stores under {@link NodeKey}(its id) the cluster time until which it promises to be alive, renewed
  * every quarter of the node timeout. Another node that finds that promise past (its own {@link ClusterClock#now()}
- * beyond it) knows the node ended then, and its soft locks and table leases stop counting at that moment
+ * beyond it), and the very same promise still there half a node timeout later (so that a heartbeat put back once
+ * is overwritten by its live owner first), knows the node ended then, and its soft locks and table leases stop
+ * counting at that moment
  * ({@link EndedNodes}) instead of at their own, much later, lock-timeout deadlines. A missing heartbeat proves
  * nothing (never written, or memcached lost it): such a node's leases keep their own deadlines.
  *
@@ -37,8 +39,11 @@ final class NodeLiveness {
   record NodeKey(UUID node) implements Serializable {
   }
 
-  /** What this node knows of another: ended at {@code end}, or alive until {@code aliveUntil}, or unknown. */
-  private record Known(Long end, long aliveUntil, long checkedNanos) {
+  /**
+   * What this node knows of another: ended at {@code end}; or alive until {@code aliveUntil}; or found past that
+   * promise at {@code checkedNanos} and not yet confirmed ({@code suspect}); or unknown ({@code aliveUntil} MIN).
+   */
+  private record Known(Long end, long aliveUntil, long checkedNanos, boolean suspect) {
   }
 
   private static final System.Logger LOG = System.getLogger(NodeLiveness.class.getName());
@@ -50,6 +55,12 @@ final class NodeLiveness {
   private final ClusterClock clock;
   private final long timeoutTicks;
   private final long selfTrustNanos;
+  /**
+   * How long a heartbeat found past its promise must stay the same before its node counts as ended: longer than the
+   * node's renewal interval, so that an earlier heartbeat put back once (a replay) is overwritten by the live node
+   * before anyone concludes from it; a crashed node is judged ended this much later.
+   */
+  private final long confirmNanos;
   private final Map<UUID, Known> known = new ConcurrentHashMap<>();
   private final AtomicLong renewals = new AtomicLong();
   private final AtomicLong identityChanges = new AtomicLong();
@@ -72,6 +83,7 @@ final class NodeLiveness {
     this.clock = clock;
     this.timeoutTicks = ClockTicks.fromMillis(timeout.toMillis());
     this.selfTrustNanos = timeout.toNanos() / 2;
+    this.confirmNanos = timeout.toNanos() / 2;
   }
 
   /** How often {@link #heartbeat} should run. */
@@ -164,8 +176,8 @@ final class NodeLiveness {
         continue;
       }
       Known k = known.get(node);
-      if (k == null || k.end() == null
-          && (k.aliveUntil() == Long.MIN_VALUE ? nowNanos - k.checkedNanos() > UNKNOWN_RECHECK_NANOS
+      if (k == null || k.end() == null && (k.suspect() ? nowNanos - k.checkedNanos() >= confirmNanos
+          : k.aliveUntil() == Long.MIN_VALUE ? nowNanos - k.checkedNanos() > UNKNOWN_RECHECK_NANOS
               : now > k.aliveUntil())) {
         ask.add(node);
       }
@@ -187,13 +199,17 @@ final class NodeLiveness {
     Map<UUID, Long> newlyEnded = new HashMap<>();
     for (UUID node : ask) {
       Object promise = answers.get(new NodeKey(node));
+      Known before = known.get(node);
       if (!(promise instanceof Long until)) {
-        known.put(node, new Known(null, Long.MIN_VALUE, nowNanos));
-      } else if (now > until) {
-        known.put(node, new Known(until, until, nowNanos));
+        known.put(node, new Known(null, Long.MIN_VALUE, nowNanos, false));
+      } else if (now <= until) {
+        known.put(node, new Known(null, until, nowNanos, false));
+      } else if (before != null && before.suspect() && before.aliveUntil() == until
+          && nowNanos - before.checkedNanos() >= confirmNanos) {
+        known.put(node, new Known(until, until, nowNanos, false)); // still the same, long after: it has ended
         newlyEnded.put(node, until);
       } else {
-        known.put(node, new Known(null, until, nowNanos));
+        known.put(node, new Known(null, until, nowNanos, true)); // past its promise: ended, unless it renews
       }
     }
     if (!newlyEnded.isEmpty()) {
