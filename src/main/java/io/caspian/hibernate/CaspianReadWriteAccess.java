@@ -74,9 +74,7 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
     EndedNodes ended = liveness == null ? EndedNodes.NONE : liveness.known();
     Object[] seen = new Object[1];
     boolean cached = load(key, txTimestamp, now, stored, version, minimalPut, ended, seen);
-    if (cached && liveness != null && ended.applyTo(asState(seen[0])) != asState(seen[0])) {
-      liveness.countEndedLeases();
-    } else if (!cached && liveness != null) {
+    if (!cached && liveness != null) {
       // refused over a lock held by other nodes: if any of them has ended, its lease counts no longer (one multi-get
       // of their heartbeats, skipped for nodes seen alive until their promise runs out)
       java.util.List<java.util.UUID> holders = EndedNodes.liveNodesOf(ended.applyTo(asState(seen[0])), now);
@@ -87,22 +85,25 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
           cached = load(key, txTimestamp, factory().clock().now(), stored, version, minimalPut, ended, seen);
         }
       }
-      if (cached && ended.applyTo(asState(seen[0])) != asState(seen[0])) {
-        liveness.countEndedLeases();
-      }
     }
+    ReadWriteState found = asState(seen[0]);
+    ReadWriteState judged = ended.applyTo(found);
     if (cached) {
       store.countPut();
+      if (judged != found) {
+        liveness.countEndedLeases(); // cached over leases of ended nodes
+      }
     } else {
-      if (ended.applyTo(asState(seen[0])) instanceof SoftLockState lock && lock.isHeld()
+      if (judged instanceof SoftLockState lock && lock.isHeld()
           && lock.isExpiredAt(factory().clock().now()) && txTimestamp < lock.releasedAt()) {
         // its holders are presumed dead since a moment our transaction started before, on a clock that may stand
         // still in a quiet cluster (only writes move it): move it, so that the next transaction starts after that
-        advanceQuietly();
+        factory().clock().moveOn();
+      } else {
+        // the refusal may be our lagging timestamp's (a commit or eviction after it): the next transaction reads the
+        // clock, so that loads are cached again from then on instead of after the next chance refresh
+        factory().clock().forgetSeen();
       }
-      // the refusal may be our lagging timestamp's (a commit or eviction after it): the next transaction reads the
-      // clock, so that loads are cached again from then on instead of after the next chance refresh
-      factory().clock().forgetSeen();
     }
     return cached;
   }
@@ -143,14 +144,6 @@ abstract class CaspianReadWriteAccess extends AbstractCachedDomainDataAccess {
       sync.holding(this, key, id);
     }
     return id;
-  }
-
-  private void advanceQuietly() {
-    try {
-      factory().clock().advance();
-    } catch (javax.cache.CacheException | ClassCastException e) {
-      // only a later cache hit is lost
-    }
   }
 
   /** The nodes this node knows ended (no round trip). */

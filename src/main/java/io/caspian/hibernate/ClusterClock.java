@@ -144,6 +144,21 @@ public final class ClusterClock {
     everRead = false;
   }
 
+  /**
+   * Moves the clock past now and makes the next {@link #current()} read it: for a caller refused by a stamp that lies
+   * ahead of the clock (a lease that lapsed by wall time, an eviction stamped by {@link #stampOrBound()}). Only writes
+   * move the clock, so in a quiet cluster no transaction would otherwise ever begin after such a stamp. Never
+   * throws: a failure only costs later cache hits.
+   */
+  void moveOn() {
+    try {
+      advance();
+    } catch (CacheException | ClassCastException e) {
+      // memcached away: the next write or refusal moves it
+    }
+    forgetSeen();
+  }
+
   /** The cache holding the clock key, for reads that fetch it with other keys in one round trip. */
   Cache<Object, Object> cache() {
     return meta;

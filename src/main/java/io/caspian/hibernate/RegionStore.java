@@ -148,12 +148,7 @@ public final class RegionStore implements DomainDataStorageAccess {
   private Outcome answered(Outcome outcome) {
     if (outcome != null && outcome.answer() instanceof PredatesEpoch refused) {
       if (refused.epoch() > clock.seen()) {
-        try {
-          clock.advance();
-          clock.forgetSeen();
-        } catch (CacheException | ClassCastException e) {
-          // only later cache hits are lost
-        }
+        clock.moveOn();
       }
       return new Outcome(outcome.next(), Boolean.FALSE);
     }

@@ -1,7 +1,7 @@
 package io.caspian.hibernate;
 
+import io.caspian.hibernate.protocol.EndedNodes;
 import io.caspian.hibernate.protocol.LockId;
-import io.caspian.hibernate.protocol.SoftLockState;
 import io.caspian.hibernate.protocol.TableState;
 import java.io.Serializable;
 import javax.cache.Cache;
@@ -68,20 +68,11 @@ public final class TimestampsStore implements StorageAccess {
           && lastUpdate >= clock.seen()) {
         // a writer presumed dead counts as committed at its deadline, a moment on a clock that may stand still in a
         // quiet cluster (only commits move it): no transaction could start after it. Move the clock
-        advanceQuietly();
+        clock.moveOn();
       }
       return lastUpdate;
     } catch (CacheException | ClassCastException e) {
       return Long.MAX_VALUE; // unknown: treat every cached result over this table as stale
-    }
-  }
-
-  private void advanceQuietly() {
-    try {
-      clock.advance();
-      clock.forgetSeen();
-    } catch (CacheException | ClassCastException e) {
-      // only a later cache hit is lost
     }
   }
 
@@ -95,12 +86,7 @@ public final class TimestampsStore implements StorageAccess {
     if (nodes == null || state.leases().isEmpty()) {
       return state;
     }
-    java.util.List<java.util.UUID> writers = new java.util.ArrayList<>();
-    for (SoftLockState.Lease lease : state.leases()) {
-      if (!lease.isExpiredAt(now)) {
-        writers.add(lease.id().node());
-      }
-    }
+    java.util.List<java.util.UUID> writers = EndedNodes.liveNodesOf(state.leases(), now);
     return writers.isEmpty() ? state : nodes.check(writers).applyTo(state);
   }
 
