@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.hibernate.annotations.Cache;
 import org.hibernate.annotations.CacheConcurrencyStrategy;
-import org.hibernate.cfg.Configuration;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,16 +56,7 @@ class FailedFlushTest {
   }
 
   private static SessionFactory node(String id) {
-    return new Configuration()
-        .addAnnotatedClass(Basket.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1")
-        .setProperty("hibernate.hbm2ddl.auto", "update")
-        .setProperty("hibernate.cache.use_second_level_cache", "true")
-        .setProperty("hibernate.generate_statistics", "true")
-        .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, memcached.addresses())
-        .setProperty(CaspianSettings.NAMESPACE, "flush" + id)
-        .buildSessionFactory();
+    return TwoNodes.caspian(id, memcached.addresses(), "flush" + id, Basket.class).buildSessionFactory();
   }
 
   private static long collectionHits(SessionFactory factory) {

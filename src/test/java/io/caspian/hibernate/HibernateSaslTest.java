@@ -11,7 +11,6 @@ import io.caspian.testing.MemcachedExtension;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,16 +34,8 @@ class HibernateSaslTest {
 
   private static SessionFactory build(String user, String password) {
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    return new Configuration()
-        .addAnnotatedClass(Item.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1")
-        .setProperty("hibernate.hbm2ddl.auto", "update")
-        .setProperty("hibernate.cache.use_second_level_cache", "true")
+    return TwoNodes.caspian(id, memcached.server().address(), "t" + id, Item.class)
         .setProperty("hibernate.cache.use_query_cache", "true")
-        .setProperty("hibernate.generate_statistics", "true")
-        .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, memcached.server().address())
-        .setProperty(CaspianSettings.NAMESPACE, "t" + id)
         .setProperty(CaspianSettings.TIMEOUT, "500")
         .setProperty(CaspianSettings.SASL_USERNAME, user)
         .setProperty(CaspianSettings.SASL_PASSWORD, password)

@@ -7,7 +7,6 @@ import io.caspian.hibernate.domain.Item;
 import io.caspian.testing.MemcachedExtension;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,15 +24,8 @@ class SchemaRecreationTest {
   }
 
   private static SessionFactory start(String id, String schemaAction) {
-    return new Configuration()
-        .addAnnotatedClass(Item.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1")
+    return TwoNodes.caspian(id, memcached.addresses(), "schema" + id, Item.class)
         .setProperty("hibernate.hbm2ddl.auto", schemaAction)
-        .setProperty("hibernate.cache.use_second_level_cache", "true")
-        .setProperty("hibernate.generate_statistics", "true")
-        .setProperty("hibernate.cache.region.factory_class", "caspian")
-        .setProperty(CaspianSettings.SERVERS, memcached.addresses())
-        .setProperty(CaspianSettings.NAMESPACE, "schema" + id)
         .buildSessionFactory();
   }
 

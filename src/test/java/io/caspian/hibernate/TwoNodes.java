@@ -56,15 +56,34 @@ final class TwoNodes implements AutoCloseable {
     Assumptions.assumeTrue(present, "Caspian JCache provider not merged yet");
   }
 
-  private static SessionFactory build(String regionFactory, String servers, String id,
-      java.util.Map<String, String> extra) {
-    Configuration configuration = new Configuration()
-        .addAnnotatedClass(Item.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1")
+  /**
+   * A node's configuration: {@code entities} on the in-memory H2 database {@code database} (shared by every factory
+   * of this JVM that names it, schema updated), second-level cache and statistics on; no region factory yet.
+   */
+  static Configuration h2(String database, Class<?>... entities) {
+    Configuration configuration = new Configuration();
+    for (Class<?> entity : entities) {
+      configuration.addAnnotatedClass(entity);
+    }
+    return configuration
+        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
         .setProperty("hibernate.hbm2ddl.auto", "update")
         .setProperty("hibernate.cache.use_second_level_cache", "true")
+        .setProperty("hibernate.generate_statistics", "true");
+  }
+
+  /** {@link #h2} with Caspian as the region factory on {@code servers}, in {@code namespace}. */
+  static Configuration caspian(String database, String servers, String namespace, Class<?>... entities) {
+    return h2(database, entities)
+        .setProperty("hibernate.cache.region.factory_class", CASPIAN)
+        .setProperty(CaspianSettings.SERVERS, servers)
+        .setProperty(CaspianSettings.NAMESPACE, namespace);
+  }
+
+  private static SessionFactory build(String regionFactory, String servers, String id,
+      java.util.Map<String, String> extra) {
+    Configuration configuration = h2(id, Item.class)
         .setProperty("hibernate.cache.use_query_cache", "true")
-        .setProperty("hibernate.generate_statistics", "true")
         .setProperty("hibernate.cache.region.factory_class", regionFactory);
     if (CASPIAN.equals(regionFactory)) {
       configuration.setProperty(CaspianSettings.SERVERS, servers)
