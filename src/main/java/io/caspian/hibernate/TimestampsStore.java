@@ -86,7 +86,7 @@ public final class TimestampsStore implements StorageAccess {
     if (nodes == null || state.leases().isEmpty()) {
       return state;
     }
-    java.util.List<java.util.UUID> writers = EndedNodes.liveNodesOf(state.leases(), now);
+    java.util.List<java.util.UUID> writers = EndedNodes.liveNodes(state.leases(), now);
     return writers.isEmpty() ? state : nodes.check(writers).applyTo(state);
   }
 

@@ -86,11 +86,11 @@ public record EndedNodes(Map<UUID, Long> endedAt) {
     if (!(state instanceof SoftLockState lock) || !lock.isHeld()) {
       return List.of();
     }
-    return liveNodesOf(lock.leases(), now);
+    return liveNodes(lock.leases(), now);
   }
 
   /** The nodes of the {@code leases} not expired at {@code now} (a lock's, or a table's writers). */
-  public static List<UUID> liveNodesOf(List<Lease> leases, long now) {
+  public static List<UUID> liveNodes(List<Lease> leases, long now) {
     List<UUID> nodes = new ArrayList<>();
     for (Lease lease : leases) {
       if (!lease.isExpiredAt(now)) {
